@@ -1,0 +1,123 @@
+"""内部沟通中心 · Intranet Communication Hub.
+
+``create_app`` builds the application in named steps; every extension is created unbound
+in ``hub.extensions`` and bound here.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _asset_dir(name: str) -> str:
+    """``templates/``, ``static/`` and ``translations/`` sit at the repository root; an
+    installed wheel carries them under ``<prefix>/share/intranet-communication-hub``."""
+    beside = ROOT / name
+    if beside.is_dir():
+        return str(beside)
+    return str(Path(sys.prefix) / "share" / "intranet-communication-hub" / name)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=_asset_dir("templates"),
+        static_folder=_asset_dir("static"),
+        instance_path=str((config or {}).get("INSTANCE_PATH") or ROOT / "instance"),
+    )
+    if config and config.get("TESTING"):
+        app.testing = True
+    configure(app, config)
+    register_extensions(app)
+    register_request_hooks(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_jinja(app)
+    bootstrap_embedded_default(app)
+    return app
+
+
+def configure(app: Flask, config: dict | None) -> None:
+    from hub.config import load_config
+
+    load_config(app, config)
+    from hub.common.logging import configure_logging
+
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from hub.common.converters import IdConverter
+    from hub.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    app.url_map.converters["id"] = IdConverter
+    import hub.models  # noqa: F401 - every table known to SQLAlchemy and Alembic
+
+    db.init_app(app)
+    from hub.common.db import configure_engine
+
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from hub.common.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=_asset_dir("translations"))
+    from hub.auth.loading import configure_login
+
+    configure_login(app, login_manager)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from hub.auth.access import require_login
+    from hub.common.security import add_security_headers
+
+    app.before_request(require_login)
+    app.after_request(add_security_headers)
+
+
+def register_blueprints(app: Flask) -> None:
+    from hub.admin import bp as admin_bp
+    from hub.api import register_api
+    from hub.auth import bp as auth_bp
+    from hub.directory import bp as directory_bp
+    from hub.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(directory_bp, url_prefix="/people")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_api(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from hub.common.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from hub.demo import demo_data_command
+
+    app.cli.add_command(demo_data_command)
+
+
+def register_jinja(app: Flask) -> None:
+    from hub.common.templating import configure_jinja
+
+    configure_jinja(app)
+
+
+def bootstrap_embedded_default(app: Flask) -> None:
+    """First start of the embedded default: apply migrations and create the demo company,
+    explicitly and once."""
+    if app.config["DEMO_BOOTSTRAP"]:
+        from hub.demo import bootstrap
+
+        bootstrap(app)

@@ -1,0 +1,31 @@
+"""Deny by default: every endpoint needs a signed-in user unless it is named here."""
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+#: The short allowlist of endpoints that work without signing in.
+PUBLIC_ENDPOINTS = frozenset({
+    "static",
+    "auth.login",
+    "main.set_language",
+    "main.healthz",
+    "api_auth.create_token",
+    "api-docs.openapi_json",
+})
+
+
+def is_public(endpoint: str | None) -> bool:
+    # endpoint None: no route matched; the 404 handler answers without revealing anything.
+    return endpoint is None or endpoint in PUBLIC_ENDPOINTS
+
+
+def require_login():
+    if is_public(request.endpoint) or current_user.is_authenticated:
+        return None
+    if request.path.startswith("/api/"):
+        from hub.common.errors import api_error
+
+        return api_error(401, _("需要有效的访问令牌（Authorization: Bearer …）。"))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

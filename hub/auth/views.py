@@ -1,0 +1,100 @@
+"""Sign in, sign out, change one's own password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from hub.auth import bp
+from hub.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+from hub.auth.loading import SESSION_KEY
+from hub.auth.services import authenticate, check_password, end_session, set_password, start_session
+from hub.demo import demo_accounts_available
+from hub.extensions import db, limiter
+
+
+def _account_key() -> str:
+    """Failures are counted per account, whatever address they come from."""
+    return "login:" + (request.form.get("username") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ATTEMPTS_PER_ADDRESS"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            secret = start_session(user)
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()  # no state carried over from before sign-in
+            if lang:
+                session["lang"] = lang
+            session[SESSION_KEY] = secret
+            session.permanent = True
+            login_user(user)
+            return redirect(_safe_next(form.next.data))
+        flash(_("用户名或密码错误。"), "danger")
+    return render_template("auth/login.html", form=form,
+                           demo_accounts=demo_accounts_available()), 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        flash(_("退出失败：页面已过期，请重试。"), "warning")
+        return redirect(url_for("main.index"))
+    end_session(session.get(SESSION_KEY))
+    db.session.commit()
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("您已安全退出。"), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not check_password(current_user, form.current_password.data):
+            form.current_password.errors.append(_("当前密码不正确。"))
+        else:
+            set_password(current_user, form.new_password.data)
+            # Every other session has just ended; this browser gets a fresh one.
+            session[SESSION_KEY] = start_session(current_user)
+            db.session.commit()
+            flash(_("密码已修改，其他设备上的登录已全部失效。"), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/tokens")
+@login_required
+def tokens():
+    """API tokens of the signed-in person (placeholder until built)."""
+    return render_template("auth/change_password.html", form=ChangePasswordForm())

@@ -1,0 +1,1 @@
+"""Pieces every feature uses: time helpers, error handlers, converters, settings."""

@@ -1,0 +1,21 @@
+"""Response headers that make the browser part of the defence."""
+from __future__ import annotations
+
+from flask import Response, request
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    if request.endpoint != "static":
+        # Pages show personal and confidential items: never keep them in a shared cache.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,30 @@
+"""Jinja set-up: globals and filters every template may use."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_datetime, get_locale
+
+from hub.common.i18n import available_languages
+from hub.common.time import to_local
+
+
+def localtime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored (naive UTC) timestamp in the company's timezone."""
+    if value is None:
+        return ""
+    return format_datetime(to_local(value), fmt)
+
+
+def configure_jinja(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject_globals():
+        from hub.org import permissions
+
+        return {
+            "languages": available_languages(),
+            "current_locale": str(get_locale()),
+            "perm": permissions,
+        }

@@ -1,0 +1,104 @@
+"""Configuration: defaults, then ``HUB_*`` environment variables, then the caller's overrides.
+
+The embedded default (no database URL given) needs no variable at all: a SQLite file,
+the search index and a generated secret key all live in the instance folder.  Anything
+else counts as production and refuses to start without a real ``HUB_SECRET_KEY``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "ENV": "embedded",  # "embedded" | "development" | "production"
+    "TIMEZONE": "Asia/Shanghai",
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "LANGUAGES": {"zh_CN": "中文", "en": "English"},
+    # Mail (used by the notification service).
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "内部沟通中心 <hub@localhost>",
+    # Rate limiting (Flask-Limiter). memory:// is per process: use redis:// with gunicorn.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "LOGIN_FAILURES_PER_ACCOUNT": "5 per minute",
+    "LOGIN_ATTEMPTS_PER_ADDRESS": "60 per minute",
+    # Sessions: a server-side record behind every cookie, so it can be revoked.
+    "SESSION_IDLE_MINUTES": 60,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "SESSION_COOKIE_NAME": "hub_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the (server-checked) session
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # First start of the embedded default on an empty database creates the demo company.
+    "DEMO_BOOTSTRAP": None,  # None: only for the embedded default
+    # OpenAPI (flask-smorest)
+    "API_TITLE": "内部沟通中心 API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("HUB")
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    embedded = not app.config.get("SQLALCHEMY_DATABASE_URI")
+    if embedded:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'hub.sqlite3'}"
+    app.config["EMBEDDED_DEFAULT"] = embedded and app.config["ENV"] != "production"
+    if not app.config.get("SEARCH_INDEX_DIR"):
+        app.config["SEARCH_INDEX_DIR"] = str(instance / "search-index")
+    if app.config["DEMO_BOOTSTRAP"] is None:
+        app.config["DEMO_BOOTSTRAP"] = app.config["EMBEDDED_DEFAULT"] and not app.testing
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    _ensure_secret_key(app, instance)
+
+
+def _ensure_secret_key(app: Flask, instance: Path) -> None:
+    key = app.config.get("SECRET_KEY")
+    if key:
+        if len(str(key)) < MIN_SECRET_LENGTH and not app.testing:
+            raise ConfigError(f"HUB_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters.")
+        return
+    if not app.config["EMBEDDED_DEFAULT"]:
+        raise ConfigError(
+            "HUB_SECRET_KEY is not set. Production needs a long random secret, e.g. "
+            "HUB_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the embedded default's secret, creating it (mode 0600) on the very first start."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()

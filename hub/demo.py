@@ -1,0 +1,172 @@
+"""The demo company (SPEC "Demo organisation"): created on the embedded default's first
+start and by ``flask --app app demo-data``.  Every account's password is ``hub-demo``."""
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import inspect, text
+
+from hub.common.models import get_setting, set_setting
+from hub.extensions import db
+
+DEMO_PASSWORD = "hub-demo"
+DEMO_FLAG = "demo_organisation"
+
+# (key, name, parent key)
+DEPARTMENTS = [
+    ("gmo", "总经办", None),
+    ("hr", "人力资源部", None),
+    ("safety", "安全环保部", None),
+    ("cs", "客服部", None),
+    ("sales", "市场部", None),
+    ("sales_east", "华东销售组", "sales"),
+    ("sales_south", "华南销售组", "sales"),
+    ("prod", "生产部", None),
+    ("finance", "财务部", None),
+    ("rd", "研发部", None),
+]
+
+# (username, name, title, department key, manager username, roles, heads department)
+PEOPLE = [
+    ("admin", "系统管理员", "系统管理员", "gmo", None, ("admin",), False),
+    ("gm", "王建国", "总经理", "gmo", None, ("gm_office",), True),
+    ("gmo", "李秀梅", "总经办秘书", "gmo", "gm", ("gm_office",), False),
+    ("hr_head", "张丽华", "人力资源部经理", "hr", "gm", ("hr",), True),
+    ("hr1", "刘芳", "人事专员", "hr", "hr_head", ("hr",), False),
+    ("hr2", "陈静", "招聘专员", "hr", "hr_head", ("hr",), False),
+    ("safety_head", "赵志强", "安全环保部经理", "safety", "gm", (), True),
+    ("safety1", "孙伟", "安全员", "safety", "safety_head", (), False),
+    ("cs_head", "周敏", "客服部经理", "cs", "gm", (), True),
+    ("cs1", "吴婷", "客服专员", "cs", "cs_head", (), False),
+    ("cs2", "郑晓燕", "客服专员", "cs", "cs_head", (), False),
+    ("sales_head", "钱伟明", "市场部经理", "sales", "gm", (), True),
+    ("sales_lead", "冯涛", "销售主管", "sales_east", "sales_head", (), True),
+    ("sales1", "何磊", "销售专员", "sales_east", "sales_lead", (), False),
+    ("sales2", "韩雪", "销售专员", "sales_east", "sales_lead", (), False),
+    ("sales3", "曹阳", "销售专员", "sales_east", "sales_lead", (), False),
+    ("sales_lead2", "许文博", "销售主管", "sales_south", "sales_head", (), True),
+    ("sales4", "邓琳", "销售专员", "sales_south", "sales_lead2", (), False),
+    ("sales5", "萧鹏", "销售专员", "sales_south", "sales_lead2", (), False),
+    ("prod_head", "杨志刚", "生产部经理", "prod", "gm", (), True),
+    ("prod1", "黄海", "生产员工", "prod", "prod_head", (), False),
+    ("prod2", "林强", "生产员工", "prod", "prod_head", (), False),
+    ("prod3", "罗军", "生产员工", "prod", "prod_head", (), False),
+    ("prod4", "谢红", "质检员", "prod", "prod_head", (), False),
+    ("fin_head", "唐慧", "财务部经理", "finance", "gm", (), True),
+    ("fin1", "宋佳", "会计", "finance", "fin_head", (), False),
+    ("fin2", "蒋丽", "出纳", "finance", "fin_head", (), False),
+    ("rd_head", "沈浩", "研发部经理", "rd", "gm", (), True),
+    ("rd1", "韩冰", "软件工程师", "rd", "rd_head", (), False),
+    ("rd2", "彭飞", "硬件工程师", "rd", "rd_head", (), False),
+    ("rd3", "吕娜", "测试工程师", "rd", "rd_head", (), False),
+    ("it1", "叶斌", "网络管理员", "rd", "rd_head", (), False),
+]
+
+# Handling units (SPEC §2 routing): code, name, department key, head, other members
+UNITS = [
+    ("hr", "人力资源部", "hr", "hr_head", ("hr1", "hr2")),
+    ("safety", "安全环保部", "safety", "safety_head", ("safety1",)),
+    ("customer_service", "客服部", "cs", "cs_head", ("cs1", "cs2")),
+    ("gm_office", "总经办", "gmo", "gm", ("gmo",)),
+]
+
+#: Usernames SPEC promises; the login page and the console list them.
+DEMO_USERNAMES = [p[0] for p in PEOPLE]
+
+
+def demo_accounts_available() -> list[str]:
+    return DEMO_USERNAMES if get_setting(DEMO_FLAG) == "1" else []
+
+
+def wipe_data() -> None:
+    """Delete every row of every table (not the schema), respecting foreign keys."""
+    from hub import models  # noqa: F401 - every table registered
+
+    db.session.execute(text("UPDATE departments SET head_id = NULL"))
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.flush()
+
+
+def create_demo_organisation() -> None:
+    from hub.auth.services import hash_password
+    from hub.org.models import Department, HandlingUnit, UnitMembership, User
+    from hub.org.services import set_manager, set_roles
+
+    depts: dict[str, Department] = {}
+    for order, (key, name, parent) in enumerate(DEPARTMENTS):
+        depts[key] = Department(name=name, parent=depts.get(parent), sort_order=order)
+        db.session.add(depts[key])
+    db.session.flush()
+
+    # One hash for every demo account: the password is public anyway, and 30+ argon2
+    # hashes would make every (re)creation of the demo slow for nothing.
+    password_hash = hash_password(DEMO_PASSWORD)
+    users: dict[str, User] = {}
+    for number, (username, name, title, dept, _mgr, roles, heads) in enumerate(PEOPLE, 1):
+        user = User(username=username, employee_no=f"E{number:04d}", name=name, title=title,
+                    email=f"{username}@demo.example.com", department=depts[dept],
+                    password_hash=password_hash)
+        db.session.add(user)
+        users[username] = user
+        db.session.flush()
+        set_roles(user, roles)
+        if heads:
+            depts[dept].head = user
+    for username, *_rest in PEOPLE:
+        manager = dict((p[0], p[4]) for p in PEOPLE)[username]
+        set_manager(users[username], users[manager] if manager else None)
+    for code, name, dept, head, members in UNITS:
+        unit = HandlingUnit(code=code, name=name, department=depts[dept])
+        unit.memberships = [UnitMembership(user=users[head], is_head=True)] + [
+            UnitMembership(user=users[m]) for m in members
+        ]
+        db.session.add(unit)
+    set_setting(DEMO_FLAG, "1")
+    db.session.flush()
+
+
+def recreate_demo() -> None:
+    wipe_data()
+    create_demo_organisation()
+    db.session.commit()
+
+
+def print_accounts() -> None:
+    click.echo("演示公司已创建 / demo organisation created. Password for every account: "
+               f"{DEMO_PASSWORD}")
+    click.echo("  " + ", ".join(DEMO_USERNAMES))
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data_command() -> None:
+    """Apply migrations and (re)create the demo organisation (deletes all data!)."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    recreate_demo()
+    print_accounts()
+
+
+def bootstrap(app: Flask) -> None:
+    """On the embedded default: the first start on an empty database migrates and creates
+    the demo company; later starts only apply migrations that are still pending."""
+    from flask_migrate import upgrade
+
+    lock_path = Path(app.instance_path) / "bootstrap.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock, app.app_context():
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes starting at once: one does the work
+        empty = not inspect(db.engine).has_table("alembic_version")
+        upgrade()
+        if empty:
+            create_demo_organisation()
+            db.session.commit()
+            print_accounts()
+        db.session.remove()
+        current_app.logger.debug("embedded default ready")

@@ -1,0 +1,11 @@
+"""Imports every feature's models so that SQLAlchemy's metadata (and Alembic) see them all."""
+from hub.auth.models import ApiToken, UserSession  # noqa: F401
+from hub.common.models import Setting  # noqa: F401
+from hub.org.models import (  # noqa: F401
+    Department,
+    HandlingUnit,
+    ReportingLine,
+    UnitMembership,
+    User,
+    UserRole,
+)

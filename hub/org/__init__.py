@@ -1,0 +1,1 @@
+"""The organisation every feature shares: departments, people, reporting lines, roles, units."""
