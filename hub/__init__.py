@@ -53,7 +53,7 @@ def configure(app: Flask, config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from hub.common.converters import IdConverter
-    from hub.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from hub.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     app.url_map.converters["id"] = IdConverter
     import hub.models  # noqa: F401 - every table known to SQLAlchemy and Alembic
@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     configure_engine(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     limiter.init_app(app)
     from hub.common.i18n import select_locale, select_timezone
 
@@ -72,6 +73,9 @@ def register_extensions(app: Flask) -> None:
     from hub.auth.loading import configure_login
 
     configure_login(app, login_manager)
+    from hub.common.worker import configure_worker
+
+    configure_worker(app)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -88,11 +92,13 @@ def register_blueprints(app: Flask) -> None:
     from hub.auth import bp as auth_bp
     from hub.directory import bp as directory_bp
     from hub.main import bp as main_bp
+    from hub.notifications import bp as notifications_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(directory_bp, url_prefix="/people")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
     register_api(app)
 
 
@@ -103,9 +109,12 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from hub.common.worker import tick_command, worker_command
     from hub.demo import demo_data_command
 
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(tick_command)
+    app.cli.add_command(worker_command)
 
 
 def register_jinja(app: Flask) -> None:

@@ -25,6 +25,13 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "内部沟通中心 <hub@localhost>",
+    "MAIL_TIMEOUT": 10,
+    "MAIL_BACKEND": "smtp",  # also under TESTING: the tests use a real SMTP server
+    # Where people reach the hub; used for links in e-mails.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # Background worker thread (mail outbox, periodic jobs). None: on for the embedded
+    # default; production runs `flask --app app worker` or `tick` from cron instead.
+    "BACKGROUND_WORKER": None,
     # Rate limiting (Flask-Limiter). memory:// is per process: use redis:// with gunicorn.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -74,6 +81,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config["SEARCH_INDEX_DIR"] = str(instance / "search-index")
     if app.config["DEMO_BOOTSTRAP"] is None:
         app.config["DEMO_BOOTSTRAP"] = app.config["EMBEDDED_DEFAULT"] and not app.testing
+    if app.config["BACKGROUND_WORKER"] is None:
+        app.config["BACKGROUND_WORKER"] = app.config["EMBEDDED_DEFAULT"] and not app.testing
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["TIMEZONE"])
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     _ensure_secret_key(app, instance)

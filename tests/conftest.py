@@ -18,6 +18,7 @@ from hub.demo import create_demo_organisation, wipe_data
 from hub.extensions import db
 from tests.support import factories
 from tests.support.postgres import postgres_server
+from tests.support.smtp import SmtpServer
 
 TEST_SECRET = "test-secret-" + "x" * 32
 
@@ -87,6 +88,18 @@ def app(database_url, tmp_path):
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback; the app's mail settings point at it."""
+    from hub.extensions import mail
+
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    mail.init_app(app)  # Flask-Mailman reads its settings when bound
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Small tables shared by every feature."""
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from datetime import date
+
+from sqlalchemy import Boolean, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import db
@@ -28,3 +30,14 @@ def set_setting(key: str, value: str) -> None:
     else:
         row.value = value
     db.session.flush()
+
+
+class CalendarDay(db.Model):
+    """An admin's correction of the working-day calendar for one date (a holiday or a
+    调休 make-up working day the packaged calendar does not know yet)."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(100), default="")

@@ -21,9 +21,15 @@ def configure_jinja(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
+        from flask import has_request_context
+        from flask_login import current_user
+
+        from hub.notifications.services import unread_count
         from hub.org import permissions
 
+        signed_in = has_request_context() and current_user and current_user.is_authenticated
         return {
+            "unread_notifications": unread_count(current_user) if signed_in else 0,
             "languages": available_languages(),
             "current_locale": str(get_locale()),
             "perm": permissions,

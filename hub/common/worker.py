@@ -1,0 +1,156 @@
+"""Background work: the mail outbox and periodic jobs (escalations, reminders …).
+
+The embedded default runs it in a thread of the web process, woken right after a commit
+that queued work, so a newcomer needs no second process.  Production may instead run
+``flask --app app worker`` (a loop) or ``flask --app app tick`` (once, from cron).
+Every job is idempotent, so two runners never do harm.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from hub.extensions import db
+
+POLL_SECONDS = 5.0
+
+
+@dataclass
+class Job:
+    name: str
+    every_seconds: int
+    func: Callable[[], object]
+    last_run: float = field(default=0.0)
+
+
+#: Periodic jobs, registered by the features at import time.
+JOBS: dict[str, Job] = {}
+
+
+def periodic_job(name: str, every_seconds: int):
+    def register(func):
+        JOBS[name] = Job(name, every_seconds, func)
+        return func
+    return register
+
+
+def run_jobs(force: bool = False) -> list[str]:
+    """Run the jobs that are due (all of them when ``force``); returns their names."""
+    ran = []
+    now = time.monotonic()
+    for job in list(JOBS.values()):
+        if force or now - job.last_run >= job.every_seconds:
+            job.last_run = now
+            try:
+                job.func()
+                db.session.commit()
+            except Exception:  # noqa: BLE001 - one failing job must not stop the others
+                db.session.rollback()
+                current_app.logger.exception("periodic job %s failed", job.name)
+            ran.append(job.name)
+    return ran
+
+
+def work_once(force_jobs: bool = False) -> int:
+    from hub.notifications.sender import deliver_due
+
+    run_jobs(force=force_jobs)
+    return deliver_due()
+
+
+class BackgroundWorker:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        """Start the thread in this process (again after a fork)."""
+        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() \
+                    and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="hub-worker", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            self.wake.wait(POLL_SECONDS)
+            self.wake.clear()
+            if self.stopping.is_set():
+                break
+            with self.app.app_context():
+                try:
+                    work_once()
+                except Exception:  # noqa: BLE001 - keep the worker alive
+                    db.session.rollback()
+                    self.app.logger.exception("background worker iteration failed")
+                finally:
+                    db.session.remove()
+
+
+def _wake_after_commit(session: Session) -> None:
+    from hub.notifications.services import MAIL_QUEUED
+
+    if session.info.pop(MAIL_QUEUED, False):
+        worker = current_app.extensions.get("hub_worker") if current_app else None
+        if worker is not None:
+            worker.wake.set()
+
+
+def _forget_after_rollback(session: Session, _previous_transaction) -> None:
+    from hub.notifications.services import MAIL_QUEUED
+
+    session.info.pop(MAIL_QUEUED, None)
+
+
+def configure_worker(app: Flask) -> None:
+    if not event.contains(Session, "after_commit", _wake_after_commit):
+        event.listen(Session, "after_commit", _wake_after_commit)
+        event.listen(Session, "after_soft_rollback", _forget_after_rollback)
+    if app.config["BACKGROUND_WORKER"]:
+        worker = BackgroundWorker(app)
+        app.extensions["hub_worker"] = worker
+        app.before_request(worker.ensure_started)
+
+
+@click.command("tick")
+@with_appcontext
+def tick_command() -> None:
+    """Run every periodic job once and send the mail that is due (for cron)."""
+    sent = work_once(force_jobs=True)
+    click.echo(f"jobs: {', '.join(JOBS) or '—'}; mail sent: {sent}")
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Run the background worker in the foreground (production, instead of the thread)."""
+    click.echo("hub worker running; Ctrl-C to stop")
+    while True:
+        try:
+            work_once()
+        finally:
+            db.session.remove()
+        time.sleep(POLL_SECONDS)
