@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -11,17 +11,9 @@ from hub.auth import bp
 from hub.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
 from hub.auth.loading import SESSION_KEY
 from hub.auth.services import authenticate, check_password, end_session, set_password, start_session
+from hub.auth.throttling import limit_attempts_per_address, limit_failures_per_account
 from hub.demo import demo_accounts_available
-from hub.extensions import db, limiter
-
-
-def _account_key() -> str:
-    """Failures are counted per account, whatever address they come from."""
-    return "login:" + (request.form.get("username") or "").strip().lower()
-
-
-def _failed(response) -> bool:
-    return response.status_code != 302
+from hub.extensions import db
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,9 +26,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_ATTEMPTS_PER_ADDRESS"], methods=["POST"])
+@limit_failures_per_account
+@limit_attempts_per_address
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
