@@ -1,0 +1,52 @@
+"""Fixtures for browser tests: one live demo hub and one Chromium for the session, a fresh
+browser context (cookies, storage) for every test.
+
+These tests do not use the ``app`` fixture: they run once, against SQLite, like a newcomer's
+first start, and drive the hub only through the browser.
+"""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.live import launch_chromium, live_server
+
+#: What a Chromium on an English desktop sends; the hub must still answer in Chinese.
+BROWSER_LOCALE = "en-US"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("live-hub")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_context(browser, live_url):
+    """``new_context(**options)``: a browser context on the live hub, closed after the test."""
+    contexts = []
+
+    def make(**options):
+        options = {"base_url": live_url, "locale": BROWSER_LOCALE, **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
