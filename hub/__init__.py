@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.api import register_api
     from hub.auth import bp as auth_bp
     from hub.directory import bp as directory_bp
+    from hub.mailbox import bp as mailbox_bp
     from hub.main import bp as main_bp
     from hub.notifications import bp as notifications_bp
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory_bp, url_prefix="/people")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(mailbox_bp, url_prefix="/mailbox")
     register_api(app)
 
 

@@ -46,7 +46,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the (server-checked) session
-    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
+    "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    "ATTACHMENT_MAX_FILES": 5,
+    # HMAC key for receipt codes; derived from SECRET_KEY when not set.
+    "RECEIPT_SECRET": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # First start of the embedded default on an empty database creates the demo company.
     "DEMO_BOOTSTRAP": None,  # None: only for the embedded default

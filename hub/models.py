@@ -1,6 +1,12 @@
 """Imports every feature's models so that SQLAlchemy's metadata (and Alembic) see them all."""
 from hub.auth.models import ApiToken, UserSession  # noqa: F401
-from hub.common.models import CalendarDay, Setting  # noqa: F401
+from hub.common.models import (  # noqa: F401
+    Attachment,
+    CalendarDay,
+    RegistrationCounter,
+    Setting,
+)
+from hub.mailbox.models import Letter, LetterEvent  # noqa: F401
 from hub.notifications.models import Notification, OutboxMail  # noqa: F401
 from hub.org.models import (  # noqa: F401
     Department,

@@ -81,7 +81,8 @@ class HubTestClient(FlaskClient):
 def app(database_url, tmp_path):
     app = create_app(make_config(database_url, tmp_path))
     app.test_client_class = HubTestClient
-    with app.app_context():
+    # Services build links with url_for, as they do in requests and in the worker.
+    with app.test_request_context("/", base_url=app.config["BASE_URL"]):
         yield app
         db.session.rollback()
         wipe_data()

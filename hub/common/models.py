@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, String, Text
+from sqlalchemy import Boolean, Date, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import db
@@ -41,3 +41,27 @@ class CalendarDay(db.Model):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_working: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(100), default="")
+
+
+class RegistrationCounter(db.Model):
+    """The last registration number handed out per prefix and year (GM-2026-000123 …)."""
+
+    __tablename__ = "registration_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attachment(db.Model):
+    """An uploaded file, kept in the database so that backups and the truth stay one."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_on: Mapped[date] = mapped_column(Date)

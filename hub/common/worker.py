@@ -100,7 +100,7 @@ class BackgroundWorker:
             self.wake.clear()
             if self.stopping.is_set():
                 break
-            with self.app.app_context():
+            with job_context(self.app):
                 try:
                     work_once()
                 except Exception:  # noqa: BLE001 - keep the worker alive
@@ -125,6 +125,12 @@ def _forget_after_rollback(session: Session, _previous_transaction) -> None:
     session.info.pop(MAIL_QUEUED, None)
 
 
+def job_context(app: Flask):
+    """A request context on the configured base URL, so that work done outside a request
+    (e-mails, notifications) can build links with ``url_for``."""
+    return app.test_request_context("/", base_url=app.config["BASE_URL"])
+
+
 def configure_worker(app: Flask) -> None:
     if not event.contains(Session, "after_commit", _wake_after_commit):
         event.listen(Session, "after_commit", _wake_after_commit)
@@ -139,7 +145,8 @@ def configure_worker(app: Flask) -> None:
 @with_appcontext
 def tick_command() -> None:
     """Run every periodic job once and send the mail that is due (for cron)."""
-    sent = work_once(force_jobs=True)
+    with job_context(current_app._get_current_object()):
+        sent = work_once(force_jobs=True)
     click.echo(f"jobs: {', '.join(JOBS) or '—'}; mail sent: {sent}")
 
 
@@ -148,9 +155,11 @@ def tick_command() -> None:
 def worker_command() -> None:
     """Run the background worker in the foreground (production, instead of the thread)."""
     click.echo("hub worker running; Ctrl-C to stop")
+    app = current_app._get_current_object()
     while True:
-        try:
-            work_once()
-        finally:
-            db.session.remove()
+        with job_context(app):
+            try:
+                work_once()
+            finally:
+                db.session.remove()
         time.sleep(POLL_SECONDS)

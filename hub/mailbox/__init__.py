@@ -1,0 +1,6 @@
+"""总经理信箱 GM mailbox (SPEC §1)."""
+from flask import Blueprint
+
+bp = Blueprint("mailbox", __name__)
+
+from hub.mailbox import jobs, views  # noqa: E402,F401

@@ -1,0 +1,546 @@
+"""The rules of the GM mailbox: filing, the lifecycle, who may see and do what, deadlines.
+
+Lifecycle (SPEC §1)::
+
+    submitted → accepted → assigned → resolved → answered → archived
+         └──────────┴→ rejected (with a reason, which is the answer) → archived
+
+The GM office may answer an accepted letter at once when no department needs to act, and may
+re-assign a letter that is being handled.  Every step appends a ``LetterEvent``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, false, func, or_, select
+
+from hub.common import receipts
+from hub.common.attachments import store_uploads
+from hub.common.numbering import next_number
+from hub.common.time import company_tz, utcnow
+from hub.common.urls import path_for
+from hub.common.workdays import (
+    WorkCalendar,
+    due_after_working_days,
+    end_of_day_utc,
+    local_date,
+)
+from hub.extensions import db
+from hub.mailbox.models import CATEGORIES, Letter, LetterEvent
+from hub.notifications.services import notify
+from hub.org.models import Department, User, UserRole
+from hub.org.permissions import is_gm_office
+from hub.org.services import department_head, department_subtree
+
+PREFIX = "GM"
+ACCEPT_WITHIN_WORKING_DAYS = 2
+SUBJECT_MAX = 200
+BODY_MAX = 20000
+TEXT_MAX = 10000
+
+CATEGORY_LABELS = {
+    "suggestion": _l("建议"),
+    "issue": _l("重要问题"),
+    "complaint": _l("投诉"),
+    "other": _l("其他"),
+}
+STATUS_LABELS = {
+    "submitted": _l("已提交"),
+    "accepted": _l("已受理"),
+    "assigned": _l("督办中"),
+    "resolved": _l("已解决"),
+    "answered": _l("已答复"),
+    "archived": _l("已归档"),
+    "rejected": _l("不予受理"),
+}
+ACTION_LABELS = {
+    "submit": _l("提交来信"),
+    "accept": _l("受理"),
+    "assign": _l("交办督办"),
+    "reassign": _l("重新交办"),
+    "resolve": _l("办理完毕"),
+    "answer": _l("答复"),
+    "archive": _l("归档"),
+    "reject": _l("不予受理"),
+    "note": _l("内部备注"),
+    "message": _l("来信人补充"),
+    "reply": _l("回复来信人"),
+    "escalate": _l("超期提醒"),
+}
+
+#: action → (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({"submitted"}), "accepted"),
+    "assign": (frozenset({"accepted", "assigned"}), "assigned"),
+    "resolve": (frozenset({"assigned"}), "resolved"),
+    "answer": (frozenset({"accepted", "resolved"}), "answered"),
+    "archive": (frozenset({"answered", "rejected"}), "archived"),
+    "reject": (frozenset({"submitted", "accepted"}), "rejected"),
+}
+OPEN_STATUSES = frozenset({"submitted", "accepted", "assigned", "resolved"})
+
+
+class LetterError(Exception):
+    """A request the mailbox refuses; ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidTransition(LetterError):
+    status = 409
+
+
+# --- who may see and do what ------------------------------------------------------------
+
+def is_author(user: User, letter: Letter) -> bool:
+    return letter.author_id is not None and letter.author_id == user.id
+
+
+def handles(user: User, letter: Letter) -> bool:
+    """The head of the department the letter is assigned to, or its named handler."""
+    if letter.department_id is None:
+        return False
+    if letter.handler_id == user.id:
+        return True
+    head = department_head(letter.department) if letter.department else None
+    return head is not None and head.id == user.id
+
+
+def can_view_letter(user: User, letter: Letter) -> bool:
+    if not user.is_authenticated or not user.active:
+        return False
+    return is_gm_office(user) or is_author(user, letter) or handles(user, letter)
+
+
+def can_act(user: User, letter: Letter, action: str) -> bool:
+    """Whether ``user`` may take ``action`` on ``letter`` in its current state."""
+    if not can_view_letter(user, letter):
+        return False
+    if action in TRANSITIONS and letter.status not in TRANSITIONS[action][0]:
+        return False
+    office = is_gm_office(user)
+    if action in ("accept", "assign", "answer", "archive", "reject"):
+        return office
+    if action == "resolve":
+        return office or handles(user, letter)
+    if action == "note":
+        return office or handles(user, letter)
+    if action == "reply":
+        return office and letter.status not in ("archived",)
+    if action == "message":
+        return is_author(user, letter) and letter.status != "archived"
+    return False
+
+
+def allowed_actions(user: User, letter: Letter) -> list[str]:
+    return [a for a in ("accept", "assign", "resolve", "answer", "reject", "archive", "reply",
+                        "note", "message") if can_act(user, letter, a)]
+
+
+def visible_letters(user: User) -> Select:
+    """The letters ``user`` may see, as a query: the same rule as ``can_view_letter``, for
+    lists, counts and exports."""
+    stmt = select(Letter)
+    if not user.is_authenticated or not user.active:
+        return stmt.where(false())
+    if is_gm_office(user):
+        return stmt
+    headed = select(Department.id).where(Department.head_id == user.id)
+    return stmt.where(or_(
+        Letter.author_id == user.id,
+        Letter.handler_id == user.id,
+        Letter.department_id.in_(headed),
+    ))
+
+
+def get_letter_or_404(letter_id: int, user: User) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or not can_view_letter(user, letter):
+        abort(404)
+    return letter
+
+
+def visible_events(user: User | None, letter: Letter) -> list[LetterEvent]:
+    """The history as ``user`` may read it; ``None`` is the anonymous writer with a receipt.
+    Internal notes are for handlers only."""
+    handler_view = user is not None and (is_gm_office(user) or handles(user, letter))
+    return [e for e in letter.events if handler_view or not e.internal]
+
+
+# --- deadlines -------------------------------------------------------------------------
+
+def acceptance_overdue(letter: Letter, now: datetime | None = None) -> bool:
+    return letter.status == "submitted" and (now or utcnow()) > letter.accept_due_at
+
+
+def assignment_overdue(letter: Letter, now: datetime | None = None) -> bool:
+    return letter.status == "assigned" and letter.due_at is not None \
+        and (now or utcnow()) > letter.due_at
+
+
+def is_overdue(letter: Letter, now: datetime | None = None) -> bool:
+    return acceptance_overdue(letter, now) or assignment_overdue(letter, now)
+
+
+def overdue_clause(now: datetime):
+    return or_(
+        and_(Letter.status == "submitted", Letter.accept_due_at < now),
+        and_(Letter.status == "assigned", Letter.due_at.is_not(None), Letter.due_at < now),
+    )
+
+
+# --- filing ----------------------------------------------------------------------------
+
+@dataclass
+class Filed:
+    letter: Letter
+    receipt_code: str | None
+
+
+def _clean(text: str | None, field: str, limit: int, required: bool = True) -> str:
+    value = (text or "").strip()
+    if required and not value:
+        raise LetterError(_("请填写此项。"), {field: [_("请填写此项。")]})
+    if len(value) > limit:
+        message = _("不能超过 %(n)s 个字符。", n=limit)
+        raise LetterError(message, {field: [message]})
+    return value
+
+
+def _start_of_local_day_utc(day: date) -> datetime:
+    local = datetime.combine(day, time.min, tzinfo=company_tz())
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def file_letter(author: User, *, subject: str, body: str, category: str,
+                anonymous: bool = False, uploads: list | None = None,
+                now: datetime | None = None) -> Filed:
+    """File a letter.  For an anonymous letter the author is forgotten here, at once: the
+    row, its history and its notifications carry no trace of who wrote it."""
+    subject = _clean(subject, "subject", SUBJECT_MAX)
+    body = _clean(body, "body", BODY_MAX)
+    if category not in CATEGORIES:
+        raise LetterError(_("未知的类别。"), {"category": [_("未知的类别。")]})
+    now = now or utcnow()
+    today = local_date(now)
+    filed_at = _start_of_local_day_utc(today) if anonymous else now
+    attachments = store_uploads(uploads or [], today)
+    number = next_number(PREFIX, today.year)
+    code = receipts.new_code() if anonymous else None
+    letter = Letter(
+        number=number, year=today.year, seq=int(number.rsplit("-", 1)[1]),
+        subject=subject, body=body, category=category, anonymous=anonymous,
+        author_id=None if anonymous else author.id,
+        author_department_id=None if anonymous else author.department_id,
+        receipt_hash=receipts.digest(code) if code else None,
+        status="submitted", filed_on=today, filed_at=filed_at,
+        accept_due_at=due_after_working_days(filed_at, ACCEPT_WITHIN_WORKING_DAYS),
+        attachments=attachments,
+    )
+    db.session.add(letter)
+    _event(letter, None if anonymous else author, "submit", to_status="submitted",
+           at=filed_at)
+    db.session.flush()
+    if not anonymous:
+        # Anonymous letters are announced to the GM office by the periodic digest instead,
+        # so that no notification's time stamp points at the moment of writing.
+        _notify_office(_("新来信 %(number)s：%(subject)s", number=letter.number,
+                         subject=letter.subject), letter)
+    return Filed(letter, code)
+
+
+# --- the lifecycle ---------------------------------------------------------------------
+
+def _event(letter: Letter, actor: User | None, action: str, *, text: str = "",
+           internal: bool = False, from_status: str | None = None,
+           to_status: str | None = None, at: datetime | None = None,
+           **details) -> LetterEvent:
+    event = LetterEvent(
+        letter=letter, at=at or utcnow(), actor_id=actor.id if actor else None,
+        actor_label=None if actor else ("writer" if action in ("submit", "message")
+                                        else "system"),
+        action=action, from_status=from_status, to_status=to_status, text=text,
+        internal=internal, **details)
+    db.session.add(event)
+    return event
+
+
+def _transition(letter: Letter, actor: User, action: str, **event_fields) -> None:
+    if not can_view_letter(actor, letter):
+        abort(404)
+    sources, target = TRANSITIONS[action]
+    if letter.status not in sources:
+        raise InvalidTransition(_("当前状态“%(status)s”下不能执行“%(action)s”。",
+                                  status=STATUS_LABELS[letter.status],
+                                  action=ACTION_LABELS[action]))
+    if not can_act(actor, letter, action):
+        raise LetterError(_("您不能对这封来信执行此操作。"))
+    before = letter.status
+    letter.status = target
+    _event(letter, actor, event_fields.pop("event_action", action), from_status=before,
+           to_status=target, **event_fields)
+
+
+def accept(letter: Letter, actor: User, text: str = "") -> None:
+    text = _clean(text, "text", TEXT_MAX, required=False)
+    _transition(letter, actor, "accept", text=text)
+    letter.accepted_at = utcnow()
+    _notify_writer(letter, _("您的来信 %(number)s 已受理", number=letter.number))
+    db.session.flush()
+
+
+def assign(letter: Letter, actor: User, *, department: Department | None,
+           handler: User | None = None, due_date: date | None = None, text: str = "") -> None:
+    text = _clean(text, "text", TEXT_MAX, required=False)
+    if department is None:
+        raise LetterError(_("请选择承办部门。"), {"department_id": [_("请选择承办部门。")]})
+    if handler is not None and (not handler.active or handler.department_id not in
+                                {d.id for d in department_subtree(department)}):
+        message = _("承办人必须是承办部门（含下级部门）的在职人员。")
+        raise LetterError(message, {"handler_id": [message]})
+    if handler is None and department_head(department) is None:
+        message = _("该部门没有负责人，请指定承办人。")
+        raise LetterError(message, {"handler_id": [message]})
+    if due_date is None:
+        raise LetterError(_("请填写办理期限。"), {"due_date": [_("请填写办理期限。")]})
+    if due_date < local_date(utcnow()):
+        message = _("办理期限不能早于今天。")
+        raise LetterError(message, {"due_date": [message]})
+    reassigning = letter.status == "assigned"
+    due_at = end_of_day_utc(due_date)
+    _transition(letter, actor, "assign", text=text,
+                event_action="reassign" if reassigning else "assign",
+                department_id=department.id, handler_id=handler.id if handler else None,
+                due_at=due_at)
+    letter.department = department
+    letter.handler = handler
+    letter.due_at = due_at
+    letter.assigned_at = utcnow()
+    letter.escalation_level = 0
+    title = _("督办：来信 %(number)s 请于 %(due)s 前办理", number=letter.number,
+              due=due_date.isoformat())
+    for person in _handlers_of(letter):
+        notify(person, kind="letter.assigned", title=title, body=letter.subject,
+               url=path_for("mailbox.letter", letter_id=letter.id))
+    db.session.flush()
+
+
+def resolve(letter: Letter, actor: User, text: str) -> None:
+    text = _clean(text, "text", TEXT_MAX)
+    _transition(letter, actor, "resolve", text=text, internal=True)
+    letter.resolved_at = utcnow()
+    _notify_office(_("来信 %(number)s 已由 %(department)s 办理完毕，待答复",
+                     number=letter.number, department=letter.department.name), letter)
+    db.session.flush()
+
+
+def answer(letter: Letter, actor: User, text: str) -> None:
+    text = _clean(text, "text", TEXT_MAX)
+    _transition(letter, actor, "answer", text=text)
+    letter.answer = text
+    letter.answered_at = utcnow()
+    _notify_writer(letter, _("您的来信 %(number)s 已答复", number=letter.number))
+    db.session.flush()
+
+
+def reject(letter: Letter, actor: User, text: str) -> None:
+    text = _clean(text, "text", TEXT_MAX)
+    _transition(letter, actor, "reject", text=text)
+    letter.answer = text
+    letter.answered_at = letter.closed_at = utcnow()
+    _notify_writer(letter, _("您的来信 %(number)s 不予受理", number=letter.number))
+    db.session.flush()
+
+
+def archive(letter: Letter, actor: User, text: str = "") -> None:
+    text = _clean(text, "text", TEXT_MAX, required=False)
+    _transition(letter, actor, "archive", text=text, internal=True)
+    letter.closed_at = utcnow()
+    db.session.flush()
+
+
+def add_note(letter: Letter, actor: User, text: str) -> None:
+    """An internal note among handlers; never shown to the writer."""
+    text = _clean(text, "text", TEXT_MAX)
+    if not can_act(actor, letter, "note"):
+        raise LetterError(_("您不能对这封来信执行此操作。"))
+    _event(letter, actor, "note", text=text, internal=True)
+    db.session.flush()
+
+
+def reply(letter: Letter, actor: User, text: str) -> None:
+    """A message from the GM office to the writer (seen on the letter and the receipt)."""
+    text = _clean(text, "text", TEXT_MAX)
+    if not can_act(actor, letter, "reply"):
+        raise LetterError(_("您不能对这封来信执行此操作。"))
+    _event(letter, actor, "reply", text=text)
+    _notify_writer(letter, _("总经办就来信 %(number)s 给您留言", number=letter.number))
+    db.session.flush()
+
+
+def add_writer_message(letter: Letter, text: str, writer: User | None = None) -> None:
+    """A follow-up from the writer: signed in for a named letter, by receipt (``writer`` is
+    None) for an anonymous one, whose message is dated to the day only."""
+    text = _clean(text, "text", TEXT_MAX)
+    if letter.status == "archived":
+        raise InvalidTransition(_("来信已归档，不能再补充。"))
+    if writer is not None and not is_author(writer, letter):
+        abort(404)
+    at = _start_of_local_day_utc(local_date(utcnow())) if writer is None else None
+    _event(letter, writer, "message", text=text, at=at)
+    if writer is not None:
+        _notify_office(_("来信 %(number)s 有来信人补充", number=letter.number), letter)
+    db.session.flush()
+
+
+ACTIONS = {
+    "accept": lambda letter, actor, f: accept(letter, actor, f.get("text", "")),
+    "assign": lambda letter, actor, f: assign(
+        letter, actor, department=f.get("department"), handler=f.get("handler"),
+        due_date=f.get("due_date"), text=f.get("text", "")),
+    "resolve": lambda letter, actor, f: resolve(letter, actor, f.get("text", "")),
+    "answer": lambda letter, actor, f: answer(letter, actor, f.get("text", "")),
+    "reject": lambda letter, actor, f: reject(letter, actor, f.get("text", "")),
+    "archive": lambda letter, actor, f: archive(letter, actor, f.get("text", "")),
+    "note": lambda letter, actor, f: add_note(letter, actor, f.get("text", "")),
+    "reply": lambda letter, actor, f: reply(letter, actor, f.get("text", "")),
+    "message": lambda letter, actor, f: add_writer_message(letter, f.get("text", ""), actor),
+}
+
+
+def perform(letter: Letter, actor: User, action: str, fields: dict) -> None:
+    """One entry point for pages and the API: ``fields`` holds text, department, handler,
+    due_date as the action needs."""
+    if action not in ACTIONS:
+        raise LetterError(_("未知的操作。"), {"action": [_("未知的操作。")]})
+    ACTIONS[action](letter, actor, fields)
+
+
+def bulk_accept(letters: list[Letter], actor: User) -> int:
+    done = 0
+    for letter in letters:
+        if can_act(actor, letter, "accept"):
+            accept(letter, actor)
+            done += 1
+    return done
+
+
+# --- receipts --------------------------------------------------------------------------
+
+def letter_by_receipt(code: str | None) -> Letter | None:
+    digest = receipts.digest(code)
+    if digest is None:
+        return None
+    return db.session.scalar(select(Letter).where(Letter.receipt_hash == digest))
+
+
+# --- notifications ---------------------------------------------------------------------
+
+def gm_office_members() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == "gm_office", User.active.is_(True))
+        .order_by(User.id)))
+
+
+def _handlers_of(letter: Letter) -> list[User]:
+    people = [letter.handler] if letter.handler else []
+    head = department_head(letter.department) if letter.department else None
+    if head is not None and head not in people:
+        people.append(head)
+    return [p for p in people if p.active]
+
+
+def _notify_office(title: str, letter: Letter) -> None:
+    for person in gm_office_members():
+        notify(person, kind="letter.office", title=title,
+               url=path_for("mailbox.letter", letter_id=letter.id))
+
+
+def _notify_writer(letter: Letter, title: str) -> None:
+    if letter.author is not None:
+        notify(letter.author, kind="letter.writer", title=title, body=letter.subject,
+               url=path_for("mailbox.letter", letter_id=letter.id))
+
+
+def announce_anonymous_letters() -> int:
+    """Tell the GM office about anonymous letters nobody has been told of yet (one digest)."""
+    from hub.common.models import get_setting, set_setting
+
+    last_seen = int(get_setting("mailbox.anonymous_announced_id", "0") or 0)
+    new = list(db.session.scalars(
+        select(Letter).where(Letter.anonymous.is_(True), Letter.id > last_seen)
+        .order_by(Letter.id)))
+    if not new:
+        return 0
+    numbers = "、".join(letter.number for letter in new)
+    for person in gm_office_members():
+        notify(person, kind="letter.office", title=_("新的匿名来信 %(n)s 封", n=len(new)),
+               body=numbers, url=path_for("mailbox.inbox", status="submitted"))
+    set_setting("mailbox.anonymous_announced_id", str(new[-1].id))
+    return len(new)
+
+
+def escalate_overdue(now: datetime | None = None) -> int:
+    """Level 1 when a deadline passes: the people responsible are told.  Level 2 one working
+    day later: the whole GM office is told.  Each level fires once per assignment."""
+    now = now or utcnow()
+    count = 0
+    for letter in db.session.scalars(select(Letter).where(overdue_clause(now))):
+        due = letter.accept_due_at if letter.status == "submitted" else letter.due_at
+        level = 1
+        cal = WorkCalendar(local_date(due), local_date(due) + timedelta(days=30))
+        next_working = local_date(due) + timedelta(days=1)
+        while not cal.is_working(next_working):
+            next_working += timedelta(days=1)
+        if now > end_of_day_utc(next_working):
+            level = 2
+        if letter.escalation_level >= level:
+            continue
+        url = path_for("mailbox.letter", letter_id=letter.id)
+        if letter.status == "submitted" or level == 2:
+            title = _("超期：来信 %(number)s 尚未%(what)s", number=letter.number,
+                      what=_("受理") if letter.status == "submitted" else _("办结"))
+            for person in gm_office_members():
+                notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url)
+        else:
+            title = _("超期：督办来信 %(number)s 已过办理期限", number=letter.number)
+            for person in _handlers_of(letter):
+                notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url)
+        _event(letter, None, "escalate", text=title, internal=True, at=now)
+        letter.escalation_level = level
+        count += 1
+    db.session.flush()
+    return count
+
+
+# --- lists and statistics ----------------------------------------------------------------
+
+def filter_letters(stmt: Select, *, status: str | None = None, category: str | None = None,
+                   overdue: bool = False, department_id: int | None = None,
+                   now: datetime | None = None) -> Select:
+    if status:
+        stmt = stmt.where(Letter.status == status)
+    if category:
+        stmt = stmt.where(Letter.category == category)
+    if overdue:
+        stmt = stmt.where(overdue_clause(now or utcnow()))
+    if department_id:
+        stmt = stmt.where(Letter.department_id == department_id)
+    return stmt
+
+
+def paginate(stmt: Select, page: int, per_page: int) -> tuple[list[Letter], int]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(db.session.scalars(
+        stmt.order_by(Letter.filed_on.desc(), Letter.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)))
+    return items, total or 0
