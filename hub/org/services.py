@@ -9,11 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from hub.common.time import utcnow
 from hub.extensions import db
-from hub.org.models import ROLES, Department, ReportingLine, User, UserRole
+from hub.org.models import (
+    ROLES,
+    Department,
+    HandlingUnit,
+    ReportingLine,
+    UnitMembership,
+    User,
+    UserRole,
+)
 
 
 class OrgError(ValueError):
@@ -223,3 +232,114 @@ def deactivate_user(user: User, *, by: User | None = None) -> list[User]:
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+# --- administration: accounts, handling units, departments ------------------------------
+
+def user_with_username(username: str, *, exclude: User | None = None) -> User | None:
+    """Another account already holding ``username`` (compared lower-case), if any."""
+    stmt = select(User).where(User.username == username.strip().lower())
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(User.id != exclude.id)
+    return db.session.scalar(stmt)
+
+
+def user_with_employee_no(employee_no: str, *, exclude: User | None = None) -> User | None:
+    """Another person already holding the 工号 ``employee_no``, if any."""
+    stmt = select(User).where(User.employee_no == employee_no.strip())
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(User.id != exclude.id)
+    return db.session.scalar(stmt)
+
+
+def add_user(*, username: str, name: str, department: Department,
+             employee_no: str | None = None, title: str = "", email: str | None = None) -> User:
+    """A new active account without a password: an admin sets one (or the person never
+    signs in).  Uniqueness is the caller's check; the database constraint is the net."""
+    user = User(username=username.strip().lower(), name=name, department=department,
+                employee_no=employee_no or None, title=title or "", email=email or None,
+                active=True)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_unit_memberships(user: User, memberships: dict[int, bool]) -> None:
+    """Make ``user`` a member of exactly the handling units in ``memberships``
+    (unit id → heads the unit)."""
+    kept = []
+    for membership in user.unit_memberships:
+        if membership.unit_id in memberships:
+            membership.is_head = memberships[membership.unit_id]
+            kept.append(membership)
+    present = {m.unit_id for m in kept}
+    kept += [UnitMembership(unit_id=unit_id, is_head=is_head)
+             for unit_id, is_head in sorted(memberships.items()) if unit_id not in present]
+    user.unit_memberships = kept
+    db.session.flush()
+
+
+def reactivate_user(user: User) -> None:
+    """Let a person who left sign in again; their old sessions and tokens stay revoked and
+    their former reports stay with whoever took them over."""
+    user.active = True
+    db.session.flush()
+
+
+def department_name_taken(name: str, parent: Department | None, *,
+                          exclude: Department | None = None) -> bool:
+    """True when ``parent`` already has a sub-department called ``name`` (the database
+    constraint cannot see this for top-level departments, whose parent is NULL)."""
+    stmt = select(Department.id).where(
+        Department.name == name.strip(),
+        Department.parent_id.is_(None) if parent is None else Department.parent_id == parent.id,
+    )
+    if exclude is not None and exclude.id is not None:
+        stmt = stmt.where(Department.id != exclude.id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def add_department(name: str, parent: Department | None = None,
+                   head: User | None = None) -> Department:
+    if department_name_taken(name, parent):
+        raise OrgError(_("上级部门下已有名为“%(name)s”的部门。", name=name.strip()))
+    dept = Department(name=name.strip(), parent=parent, head=head)
+    db.session.add(dept)
+    db.session.flush()
+    return dept
+
+
+def department_headcounts(include_inactive: bool = False) -> dict[int, int]:
+    """People per department (not counting sub-departments): department id → count."""
+    stmt = select(User.department_id, func.count()).group_by(User.department_id)
+    if not include_inactive:
+        stmt = stmt.where(User.active.is_(True))
+    return dict(db.session.execute(stmt).tuples().all())
+
+
+def delete_department(dept: Department) -> None:
+    """Delete an empty department.  People who left still belong to their department, so
+    they count too: the history about them must keep pointing somewhere."""
+    people = db.session.scalar(select(func.count()).where(User.department_id == dept.id))
+    if people:
+        raise OrgError(_("部门“%(name)s”还有 %(count)d 名人员（含已停用人员），"
+                         "请先把他们调到其他部门。", name=dept.name, count=people))
+    if db.session.scalar(select(Department.id).where(Department.parent_id == dept.id).limit(1)):
+        raise OrgError(_("部门“%(name)s”还有下级部门，请先移走或删除它们。", name=dept.name))
+    unit = db.session.scalar(select(HandlingUnit).where(HandlingUnit.department_id == dept.id))
+    if unit is not None:
+        raise OrgError(_("部门“%(name)s”是受理单位“%(unit)s”的所属部门，不能删除。",
+                         name=dept.name, unit=unit.name))
+    db.session.delete(dept)
+    db.session.flush()
+
+
+def reporting_history(user: User) -> list[tuple[ReportingLine, User | None]]:
+    """Every period of ``user``'s reporting line, newest first, with that period's
+    manager (None: reported to nobody)."""
+    lines = list(db.session.scalars(
+        select(ReportingLine).where(ReportingLine.user_id == user.id)
+        .order_by(ReportingLine.valid_from.desc(), ReportingLine.id.desc())
+    ))
+    return [(line, db.session.get(User, line.manager_id) if line.manager_id else None)
+            for line in lines]
