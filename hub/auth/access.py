@@ -5,8 +5,17 @@ from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+#: Pages for anonymous filers (receipt look-ups).  They never load the signed-in user, so
+#: following an anonymous item leaves no trace on anybody's session, and they are public.
+ANONYMOUS_ENDPOINTS = frozenset({
+    "receipts.lookup",
+    "receipts.message",
+    "api_receipts.lookup",
+    "api_receipts.message",
+})
+
 #: The short allowlist of endpoints that work without signing in.
-PUBLIC_ENDPOINTS = frozenset({
+PUBLIC_ENDPOINTS = ANONYMOUS_ENDPOINTS | frozenset({
     "static",
     "auth.login",
     "main.set_language",
@@ -14,6 +23,10 @@ PUBLIC_ENDPOINTS = frozenset({
     "api_auth.create_token",
     "api-docs.openapi_json",
 })
+
+
+def is_anonymous_endpoint(endpoint: str | None) -> bool:
+    return endpoint in ANONYMOUS_ENDPOINTS
 
 
 def is_public(endpoint: str | None) -> bool:

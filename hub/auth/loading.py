@@ -6,6 +6,7 @@ from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
+from hub.auth.access import is_anonymous_endpoint
 from hub.auth.services import session_user, token_user
 from hub.org.models import User
 
@@ -24,13 +25,13 @@ def configure_login(app: Flask, login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if is_api_request():
+        if is_api_request() or is_anonymous_endpoint(request.endpoint):
             return None
         return session_user(session.get(SESSION_KEY), user_id)
 
     @login_manager.request_loader
     def load_user_from_request(req) -> User | None:
-        if not is_api_request():
+        if not is_api_request() or is_anonymous_endpoint(request.endpoint):
             return None
         header = req.headers.get("Authorization", "")
         scheme, _, secret = header.partition(" ")
