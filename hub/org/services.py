@@ -314,7 +314,7 @@ def department_headcounts(include_inactive: bool = False) -> dict[int, int]:
     stmt = select(User.department_id, func.count()).group_by(User.department_id)
     if not include_inactive:
         stmt = stmt.where(User.active.is_(True))
-    return dict(db.session.execute(stmt).tuples().all())
+    return {dept_id: count for dept_id, count in db.session.execute(stmt)}
 
 
 def delete_department(dept: Department) -> None:
