@@ -1,18 +1,44 @@
-"""The JSON API ``/api/v1`` (flask-smorest); see API.md for the contract."""
+"""The JSON API ``/api/v1`` (flask-smorest); see API.md for the contract.
+
+Every module of the API builds its routes on ``hub.api.blueprint.Blueprint`` and is listed
+in ``api_blueprints``.  Authentication is the bearer token only (``hub.auth.loading``), so
+the API is exempt from CSRF; ``hub.auth.access`` answers 401 for a missing or dead token and
+``hub.common.errors`` gives every error the shape of API.md.
+"""
+from __future__ import annotations
+
 from flask import Flask
 
 from hub.extensions import api, csrf
 
+URL_PREFIX = "/api/v1"
+SECURITY_SCHEME = "bearerAuth"
+
+
+def api_blueprints() -> list:
+    from hub.api.auth import blp as auth_blp
+    from hub.api.org import blp as org_blp
+
+    return [auth_blp, org_blp]
+
 
 def register_api(app: Flask) -> None:
-    from hub.api.auth import blp as auth_blp
+    from hub.api.schemas import ErrorSchema
     from hub.common.converters import MAX_ID, IdConverter
 
-    api.init_app(app)
-    api.register_converter(
-        IdConverter,
-        lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    # The OpenAPI document describes errors with the hub's shape, not flask-smorest's.
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app, spec_kwargs={"security": [{SECURITY_SCHEME: []}]})
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {"type": "http", "scheme": "bearer",
+         "description": "POST /api/v1/auth/token 换取的令牌：Authorization: Bearer <token>"},
     )
-    for blp in (auth_blp,):
+    # Into this app's spec only: Api.register_converter would pile up on the shared
+    # extension object with every app the process creates (the tests create many).
+    api.flask_plugin.register_converter(
+        IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
+    for blp in api_blueprints():
         csrf.exempt(blp)  # bearer tokens only; cookies are not accepted by the API
-        api.register_blueprint(blp, url_prefix="/api/v1" + (blp.url_prefix or ""))
+        api.register_blueprint(blp, url_prefix=URL_PREFIX + (blp.url_prefix or ""))

@@ -3,14 +3,30 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from hub.auth import bp
-from hub.auth.forms import ChangePasswordForm, LoginForm, LogoutForm
+from hub.auth.forms import (
+    ChangePasswordForm,
+    CreateTokenForm,
+    LoginForm,
+    LogoutForm,
+    RevokeTokenForm,
+)
 from hub.auth.loading import SESSION_KEY
-from hub.auth.services import authenticate, check_password, end_session, set_password, start_session
+from hub.auth.services import (
+    authenticate,
+    check_password,
+    create_api_token,
+    end_session,
+    get_token_or_none,
+    set_password,
+    start_session,
+    tokens_of,
+)
+from hub.auth.services import revoke_token as revoke_api_token  # the view has the name
 from hub.auth.throttling import limit_attempts_per_address, limit_failures_per_account
 from hub.demo import demo_accounts_available
 from hub.extensions import db
@@ -84,8 +100,35 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
-@bp.route("/account/tokens")
+@bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
 def tokens():
-    """API tokens of the signed-in person (placeholder until built)."""
-    return render_template("auth/change_password.html", form=ChangePasswordForm())
+    """The signed-in person's API tokens; a POST creates one.
+
+    The new secret is rendered straight into the reply (no redirect): it must never sit in
+    the session cookie or anywhere else the hub could show it a second time.
+    """
+    form = CreateTokenForm()
+    secret = None
+    if form.validate_on_submit():
+        _token, secret = create_api_token(current_user, form.name.data)
+        db.session.commit()
+        form = CreateTokenForm(formdata=None)
+    return render_template("auth/tokens.html", form=form, secret=secret,
+                           tokens=tokens_of(current_user))
+
+
+@bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    token = get_token_or_none(current_user, token_id)
+    if token is None:
+        abort(404)
+    if RevokeTokenForm().validate_on_submit():
+        revoke_api_token(token)
+        db.session.commit()
+        flash(_("令牌“%(name)s”已吊销，使用它的程序将无法再访问。",
+                name=token.name or token.prefix), "success")
+    else:
+        flash(_("操作失败：页面已过期，请重试。"), "warning")
+    return redirect(url_for("auth.tokens"))
