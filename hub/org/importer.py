@@ -489,21 +489,23 @@ class _Planner:
     # -- rows against each other and the people already there
 
     def check_usernames(self) -> None:
+        """A username belongs to one person: not to two rows, and not to a row when
+        somebody else in the hub already holds it (renames never swap names around)."""
         seen: dict[str, PlannedPerson] = {}
         for person in self.people:
             if not person.username:
-                continue
-            other = seen.setdefault(person.username, person)
-            if other is not person:
-                self.problem(person.row, _("用户名 %(username)s 与第 %(row)d 行重复。",
-                                           username=person.username, row=other.row),
-                             person.employee_no)
                 continue
             holder = self.known_by_username.get(person.username)
             if holder is not None and holder.id != person.existing_id:
                 self.problem(person.row, _("用户名 %(username)s 已被另一人 %(name)s（%(who)s）使用。",
                                            username=person.username, name=holder.name,
                                            who=holder.employee_no or _("无工号")),
+                             person.employee_no)
+                continue
+            other = seen.setdefault(person.username, person)
+            if other is not person:
+                self.problem(person.row, _("用户名 %(username)s 与第 %(row)d 行重复。",
+                                           username=person.username, row=other.row),
                              person.employee_no)
 
     def node_of(self, person: PlannedPerson) -> tuple[str, object]:
