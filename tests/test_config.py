@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from hub import create_app
 from hub.auth.services import authenticate
-from hub.config import ConfigError
+from hub.config import DEFAULTS, ConfigError
 from hub.extensions import db
 from hub.org.models import User
 from hub.org.services import manager_of
@@ -135,6 +136,22 @@ def test_embedded_default_keeps_everything_in_the_instance_folder(hub_app, insta
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'hub.sqlite3'}"
     assert config["SEARCH_INDEX_DIR"] == str(instance / "search-index")
     assert config["TIMEZONE"] == "Asia/Shanghai"
+
+
+#: Settings that belong to the code, not to the people who run the hub.
+NOT_FOR_OPERATORS = {
+    "LANGUAGES", "API_TITLE", "API_VERSION", "OPENAPI_VERSION", "OPENAPI_URL_PREFIX",
+    "OPENAPI_JSON_PATH", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+    "WTF_CSRF_TIME_LIMIT", "RATELIMIT_HEADERS_ENABLED",
+}
+
+
+def test_readme_documents_every_setting():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    settings = {"SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", *DEFAULTS}
+    undocumented = sorted(name for name in settings - NOT_FOR_OPERATORS
+                          if f"`HUB_{name}`" not in readme)
+    assert not undocumented, f"add to the README's configuration table: {undocumented}"
 
 
 # The first start and the demo company ---------------------------------------------------------
