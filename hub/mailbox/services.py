@@ -154,12 +154,22 @@ def visible_letters(user: User) -> Select:
         return stmt.where(false())
     if is_gm_office(user):
         return stmt
+    return stmt.where(or_(Letter.author_id == user.id, _handled_by(user)))
+
+
+def _handled_by(user: User):
+    """The query form of ``handles``: assigned to a department ``user`` heads, or to
+    ``user`` by name."""
     headed = select(Department.id).where(Department.head_id == user.id)
-    return stmt.where(or_(
-        Letter.author_id == user.id,
-        Letter.handler_id == user.id,
-        Letter.department_id.in_(headed),
-    ))
+    return or_(Letter.handler_id == user.id, Letter.department_id.in_(headed))
+
+
+def assigned_letters(user: User) -> Select:
+    """The 督办 list: letters assigned to ``user`` (by name or as department head), in any
+    status.  Also for the GM office, whose own inbox holds everything else."""
+    if not user.is_authenticated or not user.active:
+        return select(Letter).where(false())
+    return select(Letter).where(_handled_by(user))
 
 
 def get_letter_or_404(letter_id: int, user: User) -> Letter:

@@ -130,6 +130,21 @@ def test_who_may_see_a_letter(app, demo):
         assert listed == (1 if name in can else 0), name
 
 
+def test_assigned_letters_are_the_handlers_own(app, demo):
+    """The 督办 list holds what is assigned to the person, also for the GM office."""
+    assigned = file(demo["sales1"]).letter
+    written = file(demo["prod_head"], subject="生产部经理自己的来信").letter
+    mb.accept(assigned, demo["gmo"])
+    mb.assign(assigned, demo["gmo"], department=demo["prod_head"].department,
+              handler=demo["prod2"], due_date=date.today() + timedelta(days=3))
+    db.session.commit()
+    listed = {name: set(db.session.scalars(mb.assigned_letters(user)))
+              for name, user in demo.items()}
+    assert listed["prod_head"] == listed["prod2"] == {assigned}
+    assert written not in listed["prod_head"]
+    assert {name for name, letters in listed.items() if letters} == {"prod_head", "prod2"}
+
+
 def test_internal_notes_never_reach_the_writer(app, demo):
     letter = file(demo["sales1"]).letter
     mb.accept(letter, demo["gmo"])
