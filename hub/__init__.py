@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.mailbox import bp as mailbox_bp
     from hub.main import bp as main_bp
     from hub.notifications import bp as notifications_bp
+    from hub.suggestions import bp as suggestions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(mailbox_bp, url_prefix="/mailbox")
+    app.register_blueprint(suggestions_bp, url_prefix="/suggestions")
     register_api(app)
 
 

@@ -49,6 +49,11 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     "ATTACHMENT_MAX_FILES": 5,
+    # Reports (SPEC §2): acknowledge within N days, feedback within M months; due time per
+    # urgency in minutes (None: the end of the day), from the policy's three levels.
+    "REPORT_ACK_DAYS": 7,
+    "REPORT_FEEDBACK_MONTHS": 3,
+    "REPORT_URGENCY_MINUTES": {"urgent": 10, "high": 15, "normal": None},
     # HMAC key for receipt codes; derived from SECRET_KEY when not set.
     "RECEIPT_SECRET": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -7,6 +7,15 @@ from hub.common.models import (  # noqa: F401
     Setting,
 )
 from hub.mailbox.models import Letter, LetterEvent  # noqa: F401
+from hub.suggestions.models import (  # noqa: F401
+    KindRoute,
+    Rectification,
+    Report,
+    ReportAudit,
+    ReportEvent,
+    ReportExclusion,
+    ReportNamedPerson,
+)
 from hub.notifications.models import Notification, OutboxMail  # noqa: F401
 from hub.org.models import (  # noqa: F401
     Department,

@@ -1,0 +1,879 @@
+"""The rules of the suggestion / complaint / report inbox: routing, who may see what,
+the lifecycle, rectification, rewards, anonymity and the audit log.
+
+Who may see a report (``can_view_report``) — one rule for pages, API, lists, counts,
+e-mails, exports and search:
+
+* the **handling team**: the active members of the unit the kind is routed to, minus every
+  person the report names, everybody above them in the reporting line, (for a named
+  whistle-blowing report) everybody above the filer, and anybody the head of the unit
+  excluded.  When nobody is left, the report goes to the fallback unit (default the GM
+  office) under the same rules;
+* the filer of a named report (never the handlers' internal notes);
+* for a named suggestion, the head of the filer's department (to comment, 分析应用),
+  unless the suggestion's conflicts exclude them.
+
+Everybody else gets a 404, and the report is in none of their lists or counts.
+Anonymous reports keep no author and only the day of filing, and no notification is sent
+at the moment of writing (the unit hears of them through a periodic digest).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+
+from hub.common import receipts
+from hub.common.attachments import store_uploads
+from hub.common.models import get_setting, set_setting
+from hub.common.numbering import next_number
+from hub.common.time import company_tz, utcnow
+from hub.common.urls import path_for
+from hub.common.workdays import end_of_day_utc, local_date
+from hub.extensions import db
+from hub.notifications.services import notify
+from hub.org.models import Department, HandlingUnit, UnitMembership, User
+from hub.org.services import department_head, management_line
+from hub.suggestions.models import (
+    KIND_PREFIXES,
+    KINDS,
+    URGENCIES,
+    KindRoute,
+    Rectification,
+    Report,
+    ReportAudit,
+    ReportEvent,
+    ReportExclusion,
+    ReportNamedPerson,
+)
+
+SUBJECT_MAX = 200
+BODY_MAX = 20000
+TEXT_MAX = 10000
+FALLBACK_UNIT_SETTING = "reports.fallback_unit"
+DEFAULT_ROUTES = {"safety": "safety", "customer": "customer_service"}  # others: "hr"
+DEFAULT_UNIT = "hr"
+DEFAULT_FALLBACK_UNIT = "gm_office"
+
+KIND_LABELS = {
+    "suggestion": _l("合理化建议"),
+    "complaint": _l("投诉"),
+    "whistleblowing": _l("举报"),
+    "issue": _l("重要问题反馈"),
+    "safety": _l("安全隐患"),
+    "customer": _l("客户意见"),
+}
+STATUS_LABELS = {
+    "submitted": _l("已提交"),
+    "accepted": _l("已受理"),
+    "assigned": _l("处理中"),
+    "adopted": _l("已采纳"),
+    "declined": _l("不采纳"),
+    "resolved": _l("已处理"),
+    "answered": _l("已答复"),
+    "closed": _l("已关闭"),
+}
+URGENCY_LABELS = {"urgent": _l("特急"), "high": _l("急"), "normal": _l("一般")}
+ACTION_LABELS = {
+    "submit": _l("提交"),
+    "accept": _l("受理"),
+    "assign": _l("指定承办人"),
+    "set_urgency": _l("设置紧急程度"),
+    "request_rectification": _l("要求整改"),
+    "rectification_done": _l("整改完成"),
+    "adopt": _l("采纳"),
+    "decline": _l("不采纳"),
+    "resolve": _l("记录处理结果"),
+    "answer": _l("答复"),
+    "close": _l("关闭"),
+    "exclude": _l("回避"),
+    "note": _l("内部备注"),
+    "comment": _l("部门意见"),
+    "message": _l("提交人留言"),
+    "reply": _l("回复提交人"),
+    "escalate": _l("超期提醒"),
+}
+
+OPEN = frozenset({"submitted", "accepted", "assigned", "adopted", "declined", "resolved"})
+#: action → (statuses it may start from, status it leads to; None keeps the status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "accept": (frozenset({"submitted"}), "accepted"),
+    "assign": (frozenset({"accepted", "assigned"}), "assigned"),
+    "set_urgency": (OPEN, None),
+    "request_rectification": (frozenset({"accepted", "assigned"}), None),
+    "adopt": (frozenset({"accepted", "assigned"}), "adopted"),
+    "decline": (frozenset({"accepted", "assigned"}), "declined"),
+    "resolve": (frozenset({"accepted", "assigned"}), "resolved"),
+    "answer": (frozenset({"accepted", "assigned", "adopted", "declined", "resolved"}),
+               "answered"),
+    "close": (OPEN | {"answered"}, "closed"),
+}
+SUGGESTION_ONLY = frozenset({"adopt", "decline"})
+
+
+class ReportError(Exception):
+    """A request the inbox refuses; ``status`` is what the API answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidTransition(ReportError):
+    status = 409
+
+
+# --- routing ---------------------------------------------------------------------------
+
+def unit_by_code(code: str) -> HandlingUnit | None:
+    return db.session.scalar(select(HandlingUnit).where(HandlingUnit.code == code))
+
+
+def route_for(kind: str) -> HandlingUnit:
+    """The unit a new report of ``kind`` goes to (admin-edited routes, then defaults)."""
+    route = db.session.get(KindRoute, kind)
+    if route is not None:
+        return route.unit
+    unit = unit_by_code(DEFAULT_ROUTES.get(kind, DEFAULT_UNIT)) or unit_by_code(DEFAULT_UNIT)
+    if unit is None:
+        raise ReportError(_("尚未设置受理部门，请联系系统管理员。"))
+    return unit
+
+
+def set_route(kind: str, unit: HandlingUnit) -> None:
+    if kind not in KINDS:
+        raise ReportError(_("未知的类别。"))
+    route = db.session.get(KindRoute, kind)
+    if route is None:
+        db.session.add(KindRoute(kind=kind, unit=unit))
+    else:
+        route.unit = unit
+    db.session.flush()
+
+
+def fallback_unit() -> HandlingUnit | None:
+    return unit_by_code(get_setting(FALLBACK_UNIT_SETTING, DEFAULT_FALLBACK_UNIT)
+                        or DEFAULT_FALLBACK_UNIT)
+
+
+def set_fallback_unit(unit: HandlingUnit) -> None:
+    set_setting(FALLBACK_UNIT_SETTING, unit.code)
+
+
+# --- who may see what --------------------------------------------------------------------
+
+def unit_members(unit: HandlingUnit | None) -> list[User]:
+    if unit is None:
+        return []
+    return list(db.session.scalars(
+        select(User).join(UnitMembership, UnitMembership.user_id == User.id)
+        .where(UnitMembership.unit_id == unit.id, User.active.is_(True)).order_by(User.id)))
+
+
+def unit_heads(unit: HandlingUnit | None) -> list[User]:
+    if unit is None:
+        return []
+    return list(db.session.scalars(
+        select(User).join(UnitMembership, UnitMembership.user_id == User.id)
+        .where(UnitMembership.unit_id == unit.id, UnitMembership.is_head.is_(True),
+               User.active.is_(True)).order_by(User.id)))
+
+
+def conflicted_ids(report: Report) -> set[int]:
+    """People who must never see ``report``: those it names and everybody above them, for a
+    named whistle-blowing report everybody above the filer, and the excluded handlers."""
+    ids: set[int] = set()
+    for named in report.named:
+        ids.add(named.user_id)
+        ids.update(m.id for m in management_line(named.user))
+    if report.kind == "whistleblowing" and report.author is not None:
+        ids.update(m.id for m in management_line(report.author))
+    ids.update(e.user_id for e in report.exclusions)
+    return ids
+
+
+def effective_unit(report: Report) -> HandlingUnit | None:
+    """The routed unit while somebody in it may handle the report, else the fallback."""
+    blocked = conflicted_ids(report)
+    if any(m.id not in blocked for m in unit_members(report.unit)):
+        return report.unit
+    fallback = fallback_unit()
+    if fallback is not None and any(m.id not in blocked for m in unit_members(fallback)):
+        return fallback
+    return report.unit
+
+
+def handling_team(report: Report) -> list[User]:
+    blocked = conflicted_ids(report)
+    return [m for m in unit_members(effective_unit(report)) if m.id not in blocked]
+
+
+def is_handler(user: User, report: Report) -> bool:
+    return user.is_authenticated and any(m.id == user.id for m in handling_team(report))
+
+
+def is_team_head(user: User, report: Report) -> bool:
+    """Heads the unit that handles ``report`` (and is not conflicted)."""
+    if not is_handler(user, report):
+        return False
+    return any(h.id == user.id for h in unit_heads(effective_unit(report)))
+
+
+def is_filer(user: User, report: Report) -> bool:
+    return report.author_id is not None and report.author_id == user.id
+
+
+def is_reviewer(user: User, report: Report) -> bool:
+    """The head of the filer's department, for a named suggestion (分析应用)."""
+    if report.kind != "suggestion" or report.author_department is None:
+        return False
+    head = department_head(report.author_department)
+    return head is not None and head.id == user.id and user.id not in conflicted_ids(report)
+
+
+def can_view_report(user: User, report: Report) -> bool:
+    if not user.is_authenticated or not user.active:
+        return False
+    return is_filer(user, report) or is_handler(user, report) or is_reviewer(user, report)
+
+
+def can_act(user: User, report: Report, action: str) -> bool:
+    if action in TRANSITIONS:
+        if report.status not in TRANSITIONS[action][0]:
+            return False
+        if action in SUGGESTION_ONLY and report.kind != "suggestion":
+            return False
+        return is_handler(user, report)
+    if action in ("note", "reply", "reveal"):
+        return is_handler(user, report) and (action != "reply" or report.status != "closed")
+    if action == "exclude":
+        return is_team_head(user, report)
+    if action == "comment":
+        return (is_reviewer(user, report) or is_handler(user, report)) \
+            and report.kind == "suggestion" and report.status != "closed"
+    if action == "message":
+        return is_filer(user, report) and report.status != "closed"
+    return False
+
+
+def allowed_actions(user: User, report: Report) -> list[str]:
+    order = ("accept", "assign", "set_urgency", "request_rectification", "adopt", "decline",
+             "resolve", "answer", "close", "reply", "note", "comment", "exclude", "message")
+    return [a for a in order if can_act(user, report, a)]
+
+
+def _candidate_stmt(user: User) -> Select:
+    """Reports ``user`` might see: their own, their department's suggestions, and those of
+    the units they belong to (all units, when they are in the fallback unit).  The exact
+    rule is then applied per report."""
+    stmt = select(Report)
+    unit_ids = select(UnitMembership.unit_id).where(UnitMembership.user_id == user.id)
+    headed = select(Department.id).where(Department.head_id == user.id)
+    clauses = [
+        Report.author_id == user.id,
+        (Report.kind == "suggestion") & Report.author_department_id.in_(headed),
+        Report.unit_id.in_(unit_ids),
+    ]
+    fallback = fallback_unit()
+    if fallback is not None and db.session.scalar(
+            select(func.count()).select_from(UnitMembership)
+            .where(UnitMembership.unit_id == fallback.id, UnitMembership.user_id == user.id)):
+        clauses.append(Report.unit_id.is_not(None))
+    return stmt.where(or_(*clauses))
+
+
+def visible_report_ids(user: User, stmt: Select | None = None) -> list[int]:
+    """Ids of the reports ``user`` may see, newest first: lists, counts, exports and the
+    search all start here."""
+    if not user.is_authenticated or not user.active:
+        return []
+    base = _candidate_stmt(user)
+    if stmt is not None:
+        base = base.where(Report.id.in_(stmt.with_only_columns(Report.id).order_by(None)))
+    reports = db.session.scalars(base.order_by(Report.filed_on.desc(), Report.id.desc()))
+    return [r.id for r in reports if can_view_report(user, r)]
+
+
+def get_report_or_404(report_id: int, user: User) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None or not can_view_report(user, report):
+        abort(404)
+    return report
+
+
+def visible_events(user: User | None, report: Report) -> list[ReportEvent]:
+    """History as ``user`` may read it; ``None`` is the anonymous filer with a receipt."""
+    if user is not None and is_handler(user, report):
+        allowed = {"filer", "reviewers", "handlers"}
+    elif user is not None and is_reviewer(user, report):
+        allowed = {"reviewers"}
+    else:
+        allowed = {"filer"}
+    return [e for e in report.events if e.visibility in allowed]
+
+
+def filer_label(user: User, report: Report, revealed: bool = False) -> str:
+    """How the filer is shown to ``user``: the identity of a named filer is revealed to
+    handlers one click (and one audit row) at a time."""
+    if report.author is None:
+        return _("匿名")
+    if is_filer(user, report) or (revealed and is_handler(user, report)):
+        return report.author.name
+    return _("实名提交（身份已隐藏）")
+
+
+# --- audit -----------------------------------------------------------------------------
+
+def audit(actor: User | None, report: Report | None, action: str, detail: str = "",
+          unit: HandlingUnit | None = None) -> None:
+    """Append an audit row.  Never called for anonymous filers (a timestamped row would
+    point at them)."""
+    db.session.add(ReportAudit(
+        at=utcnow(), actor_id=actor.id if actor else None,
+        report_id=report.id if report else None,
+        unit_id=(unit.id if unit else (report.unit_id if report else None)),
+        action=action, detail=detail[:500]))
+
+
+def record_view(user: User, report: Report) -> None:
+    """Every opening of a report by anybody but its filer is audited."""
+    if not is_filer(user, report):
+        audit(user, report, "view")
+
+
+def reveal_filer(user: User, report: Report) -> str:
+    if not can_act(user, report, "reveal") or report.author is None:
+        abort(404)
+    audit(user, report, "reveal")
+    db.session.flush()
+    return report.author.name
+
+
+def can_read_audit(user: User, unit: HandlingUnit) -> bool:
+    return user.is_authenticated and any(h.id == user.id for h in unit_heads(unit))
+
+
+def audit_rows(user: User, unit: HandlingUnit) -> list[ReportAudit]:
+    """The unit's audit log as its head may read it: rows about reports the head may not
+    see (conflicts) are left out like the reports themselves."""
+    if not can_read_audit(user, unit):
+        abort(404)
+    rows = db.session.scalars(
+        select(ReportAudit).where(ReportAudit.unit_id == unit.id)
+        .order_by(ReportAudit.at.desc(), ReportAudit.id.desc()))
+    visible = set(visible_report_ids(user))
+    return [r for r in rows if r.report_id is None or r.report_id in visible]
+
+
+# --- filing ----------------------------------------------------------------------------
+
+@dataclass
+class Filed:
+    report: Report
+    receipt_code: str | None
+
+
+def _clean(text: str | None, field: str, limit: int, required: bool = True) -> str:
+    value = (text or "").strip()
+    if required and not value:
+        raise ReportError(_("请填写此项。"), {field: [_("请填写此项。")]})
+    if len(value) > limit:
+        message = _("不能超过 %(n)s 个字符。", n=limit)
+        raise ReportError(message, {field: [message]})
+    return value
+
+
+def _start_of_day_utc(day: date) -> datetime:
+    local = datetime.combine(day, time.min, tzinfo=company_tz())
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def file_report(author: User, *, kind: str, subject: str, body: str, anonymous: bool = True,
+                named_users: Iterable[User] = (), uploads: list | None = None,
+                now: datetime | None = None) -> Filed:
+    """File a report.  Anonymous is the default; then the author is forgotten at once."""
+    if kind not in KINDS:
+        raise ReportError(_("未知的类别。"), {"kind": [_("未知的类别。")]})
+    subject = _clean(subject, "subject", SUBJECT_MAX)
+    body = _clean(body, "body", BODY_MAX)
+    named = {u.id: u for u in named_users}
+    if not anonymous and author.id in named:
+        named.pop(author.id)
+    now = now or utcnow()
+    today = local_date(now)
+    filed_at = _start_of_day_utc(today) if anonymous else now
+    unit = route_for(kind)
+    attachments = store_uploads(uploads or [], today)
+    number = next_number(KIND_PREFIXES[kind], today.year)
+    code = receipts.new_code() if anonymous else None
+    cfg = current_app.config
+    report = Report(
+        number=number, kind=kind, year=today.year, seq=int(number.rsplit("-", 1)[1]),
+        subject=subject, body=body, anonymous=anonymous,
+        author_id=None if anonymous else author.id,
+        author_department_id=None if anonymous else author.department_id,
+        receipt_hash=receipts.digest(code) if code else None,
+        unit=unit, status="submitted", urgency="normal", filed_on=today, filed_at=filed_at,
+        ack_due_at=end_of_day_utc(today + timedelta(days=cfg["REPORT_ACK_DAYS"])),
+        feedback_due_at=end_of_day_utc(_add_months(today, cfg["REPORT_FEEDBACK_MONTHS"])),
+        attachments=attachments,
+    )
+    report.named = [ReportNamedPerson(user=u) for u in named.values()]
+    db.session.add(report)
+    _event(report, None if anonymous else author, "submit", to_status="submitted",
+           at=filed_at, visibility="filer")
+    db.session.flush()
+    if not anonymous:
+        _notify_team(report, _("新的%(kind)s %(number)s 待受理", kind=KIND_LABELS[kind],
+                               number=report.number))
+    return Filed(report, code)
+
+
+# --- the lifecycle ---------------------------------------------------------------------
+
+def _event(report: Report, actor: User | None, action: str, *, text: str = "",
+           visibility: str = "filer", from_status: str | None = None,
+           to_status: str | None = None, at: datetime | None = None) -> ReportEvent:
+    event = ReportEvent(
+        report=report, at=at or utcnow(), actor_id=actor.id if actor else None,
+        actor_label=None if actor else ("filer" if action in ("submit", "message")
+                                        else "system"),
+        action=action, from_status=from_status, to_status=to_status, text=text,
+        visibility=visibility)
+    db.session.add(event)
+    return event
+
+
+def _transition(report: Report, actor: User, action: str, *, text: str = "",
+                visibility: str = "filer") -> None:
+    if not can_view_report(actor, report):
+        abort(404)
+    sources, target = TRANSITIONS[action]
+    if report.status not in sources or (action in SUGGESTION_ONLY
+                                        and report.kind != "suggestion"):
+        raise InvalidTransition(_("当前状态“%(status)s”下不能执行“%(action)s”。",
+                                  status=STATUS_LABELS[report.status],
+                                  action=ACTION_LABELS[action]))
+    if not can_act(actor, report, action):
+        raise ReportError(_("您不能对此事项执行此操作。"))
+    before = report.status
+    if target is not None:
+        report.status = target
+    _event(report, actor, action, text=text, visibility=visibility, from_status=before,
+           to_status=target)
+    audit(actor, report, "change", action)
+
+
+def accept(report: Report, actor: User, text: str = "") -> None:
+    _transition(report, actor, "accept", text=_clean(text, "text", TEXT_MAX, required=False))
+    report.accepted_at = utcnow()
+    _notify_filer(report, _("您提交的 %(number)s 已受理", number=report.number))
+    db.session.flush()
+
+
+def assign(report: Report, actor: User, handler: User | None, text: str = "") -> None:
+    if handler is None or not is_handler(handler, report):
+        message = _("承办人必须是可以处理此事项的受理部门成员。")
+        raise ReportError(message, {"handler_id": [message]})
+    _transition(report, actor, "assign", visibility="handlers",
+                text=_clean(text, "text", TEXT_MAX, required=False) or handler.name)
+    report.handler = handler
+    if handler.id != actor.id:
+        notify(handler, kind="report.assigned",
+               title=_("%(number)s 已指定由您承办", number=report.number),
+               url=path_for("suggestions.report", report_id=report.id))
+    db.session.flush()
+
+
+def urgency_due(urgency: str, start: datetime) -> datetime:
+    minutes = current_app.config["REPORT_URGENCY_MINUTES"].get(urgency)
+    if minutes:
+        return start + timedelta(minutes=int(minutes))
+    return end_of_day_utc(local_date(start))
+
+
+def set_urgency(report: Report, actor: User, urgency: str) -> None:
+    if urgency not in URGENCIES:
+        raise ReportError(_("未知的紧急程度。"), {"urgency": [_("未知的紧急程度。")]})
+    _transition(report, actor, "set_urgency", text=str(URGENCY_LABELS[urgency]),
+                visibility="handlers")
+    report.urgency = urgency
+    report.handle_due_at = urgency_due(urgency, utcnow())
+    report.escalation_level = 0
+    db.session.flush()
+
+
+def request_rectification(report: Report, actor: User, *, department: Department | None,
+                          due_date: date | None, text: str) -> Rectification:
+    text = _clean(text, "text", TEXT_MAX)
+    if department is None:
+        raise ReportError(_("请选择整改部门。"), {"department_id": [_("请选择整改部门。")]})
+    if due_date is None or due_date < local_date(utcnow()):
+        message = _("请填写不早于今天的整改期限。")
+        raise ReportError(message, {"due_date": [message]})
+    _transition(report, actor, "request_rectification", visibility="handlers",
+                text=_("%(department)s，期限 %(due)s：%(text)s", department=department.name,
+                       due=due_date.isoformat(), text=text))
+    rect = Rectification(report=report, department=department, requested_by_id=actor.id,
+                         requested_at=utcnow(), due_at=end_of_day_utc(due_date),
+                         request_text=text)
+    db.session.add(rect)
+    db.session.flush()
+    head = department_head(department)
+    if head is not None:
+        notify(head, kind="report.rectification",
+               title=_("整改要求：请于 %(due)s 前完成", due=due_date.isoformat()),
+               url=path_for("suggestions.rectification", rectification_id=rect.id))
+    return rect
+
+
+def can_view_rectification(user: User, rect: Rectification) -> bool:
+    """The department's head sees the request (never the report); handlers see it too."""
+    head = department_head(rect.department)
+    return (head is not None and head.id == user.id) or is_handler(user, rect.report)
+
+
+def rectifications_for(user: User) -> list[Rectification]:
+    headed = select(Department.id).where(Department.head_id == user.id)
+    rows = db.session.scalars(select(Rectification)
+                              .where(Rectification.department_id.in_(headed))
+                              .order_by(Rectification.due_at))
+    return [r for r in rows if can_view_rectification(user, r)]
+
+
+def complete_rectification(rect: Rectification, actor: User, text: str) -> None:
+    text = _clean(text, "text", TEXT_MAX)
+    head = department_head(rect.department)
+    if head is None or head.id != actor.id:
+        abort(404)
+    if rect.status == "done":
+        raise InvalidTransition(_("该整改已完成。"))
+    rect.status, rect.done_at, rect.done_text, rect.done_by_id = "done", utcnow(), text, \
+        actor.id
+    _event(rect.report, actor, "rectification_done", visibility="handlers",
+           text=_("%(department)s：%(text)s", department=rect.department.name, text=text))
+    audit(actor, rect.report, "change", "rectification_done")
+    for person in _responsible(rect.report):
+        notify(person, kind="report.rectification",
+               title=_("%(number)s 的整改已完成", number=rect.report.number),
+               url=path_for("suggestions.report", report_id=rect.report_id))
+    db.session.flush()
+
+
+def _parse_amount(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or amount < 0 or amount >= Decimal("1e10"):
+        message = _("请输入有效的金额。")
+        raise ReportError(message, {"reward_amount": [message]})
+    return amount
+
+
+def adopt(report: Report, actor: User, *, reason: str, expected_benefit: str = "",
+          reward_amount=None, reward_note: str = "") -> None:
+    reason = _clean(reason, "text", TEXT_MAX)
+    amount = _parse_amount(reward_amount)
+    _transition(report, actor, "adopt", text=reason)
+    report.decision_reason = reason
+    report.expected_benefit = _clean(expected_benefit, "expected_benefit", TEXT_MAX,
+                                     required=False)
+    report.reward_amount = amount
+    report.reward_note = _clean(reward_note, "reward_note", 200, required=False)
+    _notify_filer(report, _("您的建议 %(number)s 已被采纳", number=report.number))
+    db.session.flush()
+
+
+def decline(report: Report, actor: User, reason: str) -> None:
+    reason = _clean(reason, "text", TEXT_MAX)
+    _transition(report, actor, "decline", text=reason)
+    report.decision_reason = reason
+    _notify_filer(report, _("您的建议 %(number)s 未被采纳", number=report.number))
+    db.session.flush()
+
+
+def resolve(report: Report, actor: User, outcome: str) -> None:
+    outcome = _clean(outcome, "text", TEXT_MAX)
+    _transition(report, actor, "resolve", text=outcome, visibility="handlers")
+    report.outcome = outcome
+    db.session.flush()
+
+
+def answer(report: Report, actor: User, text: str) -> None:
+    text = _clean(text, "text", TEXT_MAX)
+    _transition(report, actor, "answer", text=text)
+    report.answer, report.answered_at = text, utcnow()
+    _notify_filer(report, _("您提交的 %(number)s 已答复", number=report.number))
+    db.session.flush()
+
+
+def close(report: Report, actor: User, reason: str) -> None:
+    """Close with a reason.  Nothing is deleted: the full record stays."""
+    reason = _clean(reason, "text", TEXT_MAX)
+    _transition(report, actor, "close", text=reason)
+    report.close_reason, report.closed_at = reason, utcnow()
+    db.session.flush()
+
+
+def exclude_handler(report: Report, actor: User, person: User, reason: str = "") -> None:
+    """The head of the unit takes a handler off a report (conflict of interest)."""
+    if not can_act(actor, report, "exclude"):
+        abort(404)
+    if person.id == actor.id:
+        raise ReportError(_("不能回避自己，请联系上级。"))
+    if any(e.user_id == person.id for e in report.exclusions):
+        return
+    report.exclusions.append(ReportExclusion(user=person, excluded_by_id=actor.id,
+                                             reason=reason[:500], at=utcnow()))
+    _event(report, actor, "exclude", visibility="handlers",
+           text=_("%(name)s 回避此事项", name=person.name))
+    audit(actor, report, "change", f"exclude {person.username}")
+    if report.handler_id == person.id:
+        report.handler = None
+    db.session.flush()
+
+
+def add_note(report: Report, actor: User, text: str) -> None:
+    if not can_act(actor, report, "note"):
+        abort(404)
+    _event(report, actor, "note", text=_clean(text, "text", TEXT_MAX), visibility="handlers")
+    audit(actor, report, "change", "note")
+    db.session.flush()
+
+
+def add_comment(report: Report, actor: User, text: str) -> None:
+    """分析应用: the filer's department head (or a handler) comments on a suggestion."""
+    if not can_act(actor, report, "comment"):
+        abort(404)
+    _event(report, actor, "comment", text=_clean(text, "text", TEXT_MAX),
+           visibility="reviewers")
+    audit(actor, report, "change", "comment")
+    db.session.flush()
+
+
+def reply(report: Report, actor: User, text: str) -> None:
+    """A handler's message to the filer (named: in the hub; anonymous: on the receipt)."""
+    if not can_act(actor, report, "reply"):
+        abort(404)
+    _event(report, actor, "reply", text=_clean(text, "text", TEXT_MAX))
+    audit(actor, report, "change", "reply")
+    _notify_filer(report, _("%(number)s 有新的回复", number=report.number))
+    db.session.flush()
+
+
+def add_filer_message(report: Report, text: str, filer: User | None = None) -> None:
+    """A message from the filer: signed in for a named report, through the receipt
+    (``filer`` None) for an anonymous one — then dated to the day only, and the handlers
+    hear of it through the next digest, not at once."""
+    text = _clean(text, "text", TEXT_MAX)
+    if report.status == "closed":
+        raise InvalidTransition(_("此事项已关闭，不能再留言。"))
+    if filer is not None and not is_filer(filer, report):
+        abort(404)
+    at = _start_of_day_utc(local_date(utcnow())) if filer is None else None
+    _event(report, filer, "message", text=text, at=at)
+    if filer is not None:
+        _notify_team(report, _("%(number)s 有提交人的新留言", number=report.number))
+    db.session.flush()
+
+
+def report_by_receipt(code: str | None) -> Report | None:
+    digest = receipts.digest(code)
+    if digest is None:
+        return None
+    return db.session.scalar(select(Report).where(Report.receipt_hash == digest))
+
+
+ACTIONS = {
+    "accept": lambda r, a, f: accept(r, a, f.get("text", "")),
+    "assign": lambda r, a, f: assign(r, a, f.get("handler"), f.get("text", "")),
+    "set_urgency": lambda r, a, f: set_urgency(r, a, f.get("urgency", "")),
+    "request_rectification": lambda r, a, f: request_rectification(
+        r, a, department=f.get("department"), due_date=f.get("due_date"),
+        text=f.get("text", "")),
+    "adopt": lambda r, a, f: adopt(r, a, reason=f.get("text", ""),
+                                   expected_benefit=f.get("expected_benefit", ""),
+                                   reward_amount=f.get("reward_amount"),
+                                   reward_note=f.get("reward_note", "")),
+    "decline": lambda r, a, f: decline(r, a, f.get("text", "")),
+    "resolve": lambda r, a, f: resolve(r, a, f.get("text", "")),
+    "answer": lambda r, a, f: answer(r, a, f.get("text", "")),
+    "close": lambda r, a, f: close(r, a, f.get("text", "")),
+    "note": lambda r, a, f: add_note(r, a, f.get("text", "")),
+    "comment": lambda r, a, f: add_comment(r, a, f.get("text", "")),
+    "reply": lambda r, a, f: reply(r, a, f.get("text", "")),
+    "message": lambda r, a, f: add_filer_message(r, f.get("text", ""), a),
+    "exclude": lambda r, a, f: exclude_handler(r, a, f.get("person") or abort(404),
+                                               f.get("text", "")),
+}
+
+
+def perform(report: Report, actor: User, action: str, fields: dict) -> None:
+    """One entry point for pages and the API."""
+    if action not in ACTIONS:
+        raise ReportError(_("未知的操作。"), {"action": [_("未知的操作。")]})
+    ACTIONS[action](report, actor, fields)
+
+
+# --- notifications ---------------------------------------------------------------------
+
+def _notify_team(report: Report, title: str) -> None:
+    """Tell the handling team.  Confidential kinds never carry their subject in a
+    notification or an e-mail: the number and a link only."""
+    for person in handling_team(report):
+        notify(person, kind="report.team", title=title,
+               url=path_for("suggestions.report", report_id=report.id))
+
+
+def _responsible(report: Report) -> list[User]:
+    if report.handler is not None and is_handler(report.handler, report):
+        return [report.handler]
+    return [h for h in unit_heads(effective_unit(report)) if is_handler(h, report)] \
+        or handling_team(report)
+
+
+def _notify_filer(report: Report, title: str) -> None:
+    if report.author is not None and report.author.active:
+        notify(report.author, kind="report.filer", title=title,
+               url=path_for("suggestions.report", report_id=report.id))
+
+
+def announce_anonymous_reports() -> int:
+    """Tell each handling team about anonymous reports and anonymous follow-up messages that
+    nobody has been told of yet, in one digest per person."""
+    last_report = int(get_setting("reports.anonymous_announced_report", "0") or 0)
+    last_event = int(get_setting("reports.anonymous_announced_event", "0") or 0)
+    new_reports = list(db.session.scalars(
+        select(Report).where(Report.anonymous.is_(True), Report.id > last_report)
+        .order_by(Report.id)))
+    new_messages = list(db.session.scalars(
+        select(ReportEvent).join(Report)
+        .where(Report.anonymous.is_(True), ReportEvent.action == "message",
+               ReportEvent.id > last_event).order_by(ReportEvent.id)))
+    per_person: dict[int, tuple[User, list[str]]] = {}
+    for report in new_reports:
+        for person in handling_team(report):
+            per_person.setdefault(person.id, (person, []))[1].append(report.number)
+    for event in new_messages:
+        for person in handling_team(event.report):
+            per_person.setdefault(person.id, (person, []))[1].append(
+                _("%(number)s（新留言）", number=event.report.number))
+    for person, items in per_person.values():
+        notify(person, kind="report.team", title=_("匿名事项待处理：%(n)s 项", n=len(items)),
+               body="、".join(items), url=path_for("suggestions.queue"))
+    if new_reports:
+        set_setting("reports.anonymous_announced_report", str(new_reports[-1].id))
+    if new_messages:
+        set_setting("reports.anonymous_announced_event", str(new_messages[-1].id))
+    return len(new_reports) + len(new_messages)
+
+
+def overdue_reasons(report: Report, now: datetime | None = None) -> list[str]:
+    now = now or utcnow()
+    reasons = []
+    if report.status == "submitted" and now > report.ack_due_at:
+        reasons.append("ack")
+    if report.status in OPEN and now > report.feedback_due_at:
+        reasons.append("feedback")
+    if report.status in OPEN and report.handle_due_at and now > report.handle_due_at:
+        reasons.append("urgency")
+    return reasons
+
+
+def escalate_overdue(now: datetime | None = None) -> int:
+    """Tell the people responsible when a timer runs out (acknowledgement within 7 days,
+    feedback within 3 months, the urgency's due time), once per report and level, and the
+    department head and handlers when a rectification is late."""
+    now = now or utcnow()
+    count = 0
+    for report in db.session.scalars(select(Report).where(Report.status.in_(OPEN))):
+        reasons = overdue_reasons(report, now)
+        level = 2 if "feedback" in reasons else (1 if reasons else 0)
+        if level <= report.escalation_level:
+            continue
+        title = _("超期：%(number)s 需要处理", number=report.number)
+        for person in _responsible(report):
+            notify(person, kind="report.overdue", title=title,
+                   url=path_for("suggestions.report", report_id=report.id))
+        _event(report, None, "escalate", text=", ".join(reasons), visibility="handlers",
+               at=now)
+        report.escalation_level = level
+        count += 1
+    for rect in db.session.scalars(select(Rectification).where(
+            Rectification.status == "requested", Rectification.escalated.is_(False),
+            Rectification.due_at < now)):
+        people = _responsible(rect.report)
+        head = department_head(rect.department)
+        if head is not None:
+            people.append(head)
+        for person in people:
+            notify(person, kind="report.overdue",
+                   title=_("整改超期：%(department)s", department=rect.department.name),
+                   url=path_for("suggestions.rectification", rectification_id=rect.id))
+        rect.escalated = True
+        count += 1
+    db.session.flush()
+    return count
+
+
+# --- lists, statistics, rewards -----------------------------------------------------------
+
+def filter_reports(stmt: Select, *, kind: str | None = None, status: str | None = None,
+                   urgency: str | None = None, overdue: bool = False,
+                   now: datetime | None = None) -> Select:
+    if kind:
+        stmt = stmt.where(Report.kind == kind)
+    if status:
+        stmt = stmt.where(Report.status == status)
+    if urgency:
+        stmt = stmt.where(Report.urgency == urgency)
+    if overdue:
+        now = now or utcnow()
+        stmt = stmt.where(Report.status.in_(OPEN), or_(
+            (Report.status == "submitted") & (Report.ack_due_at < now),
+            Report.feedback_due_at < now,
+            Report.handle_due_at < now))
+    return stmt
+
+
+SMALL_CELL = 5
+
+
+def suppress_small(count: int) -> int | str:
+    """Department statistics never show a cell with fewer than 5 items."""
+    return count if count == 0 or count >= SMALL_CELL else f"<{SMALL_CELL}"
+
+
+def reward_list(user: User, year: int) -> list[Report]:
+    """Suggestions of ``year`` that were adopted (年终酌情奖励), as far as the caller may
+    see them; a suggestion answered or closed after adoption still counts."""
+    adopted = select(ReportEvent.report_id).where(ReportEvent.action == "adopt")
+    ids = visible_report_ids(user, select(Report).where(
+        Report.kind == "suggestion", Report.year == year, Report.id.in_(adopted)))
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Report).where(Report.id.in_(ids))
+                                   .order_by(Report.number)))
