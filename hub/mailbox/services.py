@@ -7,6 +7,9 @@ Lifecycle (SPEC §1)::
 
 The GM office may answer an accepted letter at once when no department needs to act, and may
 re-assign a letter that is being handled.  Every step appends a ``LetterEvent``.
+
+Each step happens now unless given ``at`` (a past moment, for the demo company and for
+letters carried over from paper records); the history and the letter's time stamps agree.
 """
 from __future__ import annotations
 
@@ -137,8 +140,13 @@ def can_act(user: User, letter: Letter, action: str) -> bool:
     if action == "reply":
         return office and letter.status not in ("archived",)
     if action == "message":
-        return is_author(user, letter) and letter.status != "archived"
+        return is_author(user, letter) and accepts_follow_up(letter)
     return False
+
+
+def accepts_follow_up(letter: Letter) -> bool:
+    """Whether the writer may still add to the letter (by page or by receipt)."""
+    return letter.status != "archived"
 
 
 def allowed_actions(user: User, letter: Letter) -> list[str]:
@@ -300,17 +308,20 @@ def _transition(letter: Letter, actor: User, action: str, **event_fields) -> Non
            to_status=target, **event_fields)
 
 
-def accept(letter: Letter, actor: User, text: str = "") -> None:
+def accept(letter: Letter, actor: User, text: str = "", *, at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX, required=False)
-    _transition(letter, actor, "accept", text=text)
-    letter.accepted_at = utcnow()
+    at = at or utcnow()
+    _transition(letter, actor, "accept", text=text, at=at)
+    letter.accepted_at = at
     _notify_writer(letter, _("您的来信 %(number)s 已受理", number=letter.number))
     db.session.flush()
 
 
 def assign(letter: Letter, actor: User, *, department: Department | None,
-           handler: User | None = None, due_date: date | None = None, text: str = "") -> None:
+           handler: User | None = None, due_date: date | None = None, text: str = "",
+           at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX, required=False)
+    at = at or utcnow()
     if department is None:
         raise LetterError(_("请选择承办部门。"), {"department_id": [_("请选择承办部门。")]})
     if handler is not None and (not handler.active or handler.department_id not in
@@ -322,7 +333,7 @@ def assign(letter: Letter, actor: User, *, department: Department | None,
         raise LetterError(message, {"handler_id": [message]})
     if due_date is None:
         raise LetterError(_("请填写办理期限。"), {"due_date": [_("请填写办理期限。")]})
-    if due_date < local_date(utcnow()):
+    if due_date < local_date(at):
         message = _("办理期限不能早于今天。")
         raise LetterError(message, {"due_date": [message]})
     reassigning = letter.status == "assigned"
@@ -330,11 +341,11 @@ def assign(letter: Letter, actor: User, *, department: Department | None,
     _transition(letter, actor, "assign", text=text,
                 event_action="reassign" if reassigning else "assign",
                 department_id=department.id, handler_id=handler.id if handler else None,
-                due_at=due_at)
+                due_at=due_at, at=at)
     letter.department = department
     letter.handler = handler
     letter.due_at = due_at
-    letter.assigned_at = utcnow()
+    letter.assigned_at = at
     letter.escalation_level = 0
     title = _("督办：来信 %(number)s 请于 %(due)s 前办理", number=letter.number,
               due=due_date.isoformat())
@@ -344,55 +355,60 @@ def assign(letter: Letter, actor: User, *, department: Department | None,
     db.session.flush()
 
 
-def resolve(letter: Letter, actor: User, text: str) -> None:
+def resolve(letter: Letter, actor: User, text: str, *, at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX)
-    _transition(letter, actor, "resolve", text=text, internal=True)
-    letter.resolved_at = utcnow()
+    at = at or utcnow()
+    _transition(letter, actor, "resolve", text=text, internal=True, at=at)
+    letter.resolved_at = at
     _notify_office(_("来信 %(number)s 已由 %(department)s 办理完毕，待答复",
                      number=letter.number, department=letter.department.name), letter)
     db.session.flush()
 
 
-def answer(letter: Letter, actor: User, text: str) -> None:
+def answer(letter: Letter, actor: User, text: str, *, at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX)
-    _transition(letter, actor, "answer", text=text)
+    at = at or utcnow()
+    _transition(letter, actor, "answer", text=text, at=at)
     letter.answer = text
-    letter.answered_at = utcnow()
+    letter.answered_at = at
     _notify_writer(letter, _("您的来信 %(number)s 已答复", number=letter.number))
     db.session.flush()
 
 
-def reject(letter: Letter, actor: User, text: str) -> None:
+def reject(letter: Letter, actor: User, text: str, *, at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX)
-    _transition(letter, actor, "reject", text=text)
+    at = at or utcnow()
+    _transition(letter, actor, "reject", text=text, at=at)
     letter.answer = text
-    letter.answered_at = letter.closed_at = utcnow()
+    letter.answered_at = letter.closed_at = at
     _notify_writer(letter, _("您的来信 %(number)s 不予受理", number=letter.number))
     db.session.flush()
 
 
-def archive(letter: Letter, actor: User, text: str = "") -> None:
+def archive(letter: Letter, actor: User, text: str = "", *,
+            at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX, required=False)
-    _transition(letter, actor, "archive", text=text, internal=True)
-    letter.closed_at = utcnow()
+    at = at or utcnow()
+    _transition(letter, actor, "archive", text=text, internal=True, at=at)
+    letter.closed_at = at
     db.session.flush()
 
 
-def add_note(letter: Letter, actor: User, text: str) -> None:
+def add_note(letter: Letter, actor: User, text: str, *, at: datetime | None = None) -> None:
     """An internal note among handlers; never shown to the writer."""
     text = _clean(text, "text", TEXT_MAX)
     if not can_act(actor, letter, "note"):
         raise LetterError(_("您不能对这封来信执行此操作。"))
-    _event(letter, actor, "note", text=text, internal=True)
+    _event(letter, actor, "note", text=text, internal=True, at=at)
     db.session.flush()
 
 
-def reply(letter: Letter, actor: User, text: str) -> None:
+def reply(letter: Letter, actor: User, text: str, *, at: datetime | None = None) -> None:
     """A message from the GM office to the writer (seen on the letter and the receipt)."""
     text = _clean(text, "text", TEXT_MAX)
     if not can_act(actor, letter, "reply"):
         raise LetterError(_("您不能对这封来信执行此操作。"))
-    _event(letter, actor, "reply", text=text)
+    _event(letter, actor, "reply", text=text, at=at)
     _notify_writer(letter, _("总经办就来信 %(number)s 给您留言", number=letter.number))
     db.session.flush()
 
@@ -401,7 +417,7 @@ def add_writer_message(letter: Letter, text: str, writer: User | None = None) ->
     """A follow-up from the writer: signed in for a named letter, by receipt (``writer`` is
     None) for an anonymous one, whose message is dated to the day only."""
     text = _clean(text, "text", TEXT_MAX)
-    if letter.status == "archived":
+    if not accepts_follow_up(letter):
         raise InvalidTransition(_("来信已归档，不能再补充。"))
     if writer is not None and not is_author(writer, letter):
         abort(404)

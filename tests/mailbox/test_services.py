@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from hub.common.time import utcnow
+from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.mailbox import services as mb
 from hub.mailbox.models import Letter, LetterEvent
@@ -248,7 +249,7 @@ def test_overdue_letters_escalate_to_handler_then_office(app, demo):
     letter = file(demo["sales1"]).letter
     mb.accept(letter, demo["gmo"])
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-              due_date=date.today())
+              due_date=local_date(utcnow()))  # the company's today
     db.session.commit()
 
     def titles(user):
@@ -290,3 +291,29 @@ def test_escalation_runs_with_utcnow_by_default(app, demo):
     file(demo["sales1"])
     assert mb.escalate_overdue() == 0
     assert utcnow()  # the default path does not need a time given
+
+
+def test_steps_can_be_dated_in_the_past(app, demo):
+    # The demo company and records carried over from paper: history and columns agree.
+    filed_at = datetime(2026, 9, 1, 2, 0)  # Tuesday 10:00 Shanghai
+    letter = mb.file_letter(demo["sales1"], subject="s", body="b", category="other",
+                            now=filed_at).letter
+    steps = [datetime(2026, 9, 2, 3, 0), datetime(2026, 9, 2, 4, 0),
+             datetime(2026, 9, 8, 6, 0), datetime(2026, 9, 9, 1, 0), datetime(2026, 9, 10, 1, 0)]
+    mb.accept(letter, demo["gmo"], at=steps[0])
+    mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
+              due_date=date(2026, 9, 7), at=steps[1])  # long past, but not before the step
+    mb.resolve(letter, demo["prod_head"], "已处理", at=steps[2])
+    mb.answer(letter, demo["gmo"], "已答复", at=steps[3])
+    mb.archive(letter, demo["gmo"], at=steps[4])
+    db.session.commit()
+    assert [e.at for e in letter.events] == [filed_at, *steps]
+    assert (letter.accepted_at, letter.assigned_at, letter.resolved_at, letter.answered_at,
+            letter.closed_at) == tuple(steps)
+    assert letter.due_at == datetime(2026, 9, 7, 15, 59, 59)
+    with pytest.raises(mb.LetterError):  # the due date is checked against the step's day
+        other = mb.file_letter(demo["sales2"], subject="s", body="b", category="other",
+                               now=filed_at).letter
+        mb.accept(other, demo["gmo"], at=steps[0])
+        mb.assign(other, demo["gmo"], department=demo["prod_head"].department,
+                  due_date=date(2026, 9, 1), at=steps[1])
