@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.mailbox import bp as mailbox_bp
     from hub.main import bp as main_bp
     from hub.notifications import bp as notifications_bp
+    from hub.receipts import bp as receipts_bp
     from hub.suggestions import bp as suggestions_bp
 
     app.register_blueprint(main_bp)
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(mailbox_bp, url_prefix="/mailbox")
+    app.register_blueprint(receipts_bp, url_prefix="/receipt")
     app.register_blueprint(suggestions_bp, url_prefix="/suggestions")
     register_api(app)
 

@@ -1,0 +1,192 @@
+"""Forms of the GM mailbox pages.
+
+The limits repeat the services' own (``SUBJECT_MAX`` …) so that a person gets the message
+next to the field; the services check everything again and have the last word.  Choices
+that come from the database (departments, people) are filled by the view.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from hub.common.converters import MAX_ID
+from hub.directory.forms import PageForm
+from hub.extensions import db
+from hub.mailbox.services import (
+    BODY_MAX,
+    CATEGORY_LABELS,
+    STATUS_LABELS,
+    SUBJECT_MAX,
+    TEXT_MAX,
+)
+from hub.org.models import Department, User
+
+NOBODY = 0  # the select value for "no handler by name" / "no filter"
+REQUIRED = _l("请填写此项。")
+
+
+def _too_long(limit: int):
+    return Length(max=limit, message=_l("不能超过 %(n)s 个字符。", n=limit))
+
+
+# --- writing ---------------------------------------------------------------------------
+
+class WriteForm(FlaskForm):
+    subject = StringField(_l("标题"), validators=[DataRequired(REQUIRED),
+                                                 _too_long(SUBJECT_MAX)])
+    category = SelectField(
+        _l("类别"),
+        choices=[("", _l("请选择…"))] + list(CATEGORY_LABELS.items()),
+        validators=[InputRequired(_l("请选择类别。"))],
+        validate_choice=False,  # checked below, with a message of our own
+    )
+    body = TextAreaField(_l("正文"), validators=[DataRequired(REQUIRED), _too_long(BODY_MAX)])
+    attachments = MultipleFileField(_l("附件"))
+    anonymous = RadioField(
+        _l("署名方式"),
+        choices=[("named", _l("署名来信")), ("anonymous", _l("匿名来信"))],
+        default="named",
+        validators=[InputRequired(_l("请选择署名方式。"))],
+    )
+
+    def validate_category(self, field) -> None:
+        if field.data not in CATEGORY_LABELS:
+            raise ValidationError(_l("请从列表中选择类别。"))
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.anonymous.data == "anonymous"
+
+
+# --- lists -----------------------------------------------------------------------------
+
+class LetterFilterForm(PageForm):
+    """The filters above a letter list (GET, so no CSRF token); a value that is not one of
+    the choices is an error on that field and filters nothing."""
+
+    status = SelectField(_l("状态"), default="",
+                         choices=[("", _l("全部状态"))] + list(STATUS_LABELS.items()))
+    category = SelectField(_l("类别"), default="",
+                           choices=[("", _l("全部类别"))] + list(CATEGORY_LABELS.items()))
+    department = SelectField(_l("承办部门"), coerce=int, default=NOBODY)
+    overdue = BooleanField(_l("只看超期"))
+
+    def criteria(self) -> dict:
+        """The valid filters, as ``filter_letters`` takes them."""
+        def ok(field):
+            return field.data if not field.errors else None
+
+        return {"status": ok(self.status) or None, "category": ok(self.category) or None,
+                "department_id": ok(self.department) or None,
+                "overdue": bool(ok(self.overdue))}
+
+    def query_args(self) -> dict:
+        """The filters as URL arguments, for page links that keep them."""
+        chosen = self.criteria()
+        return {"status": chosen["status"], "category": chosen["category"],
+                "department": chosen["department_id"],
+                "overdue": "y" if chosen["overdue"] else None}
+
+
+class BulkAcceptForm(FlaskForm):
+    letters = SelectMultipleField(coerce=int, validate_choice=False)
+    return_to = HiddenField()
+
+    def validate_letters(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("请先勾选要受理的来信。"))
+        if any(not 1 <= ident <= MAX_ID for ident in field.data) or len(field.data) > 500:
+            raise ValidationError(_l("所选来信无效。"))
+
+
+# --- actions on a letter -----------------------------------------------------------------
+
+class ActionForm(FlaskForm):
+    """One action on a letter; each action's page form says what its text means."""
+
+    text = TextAreaField(_l("说明（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+
+    def service_fields(self) -> dict:
+        """The fields ``services.perform`` takes."""
+        return {"text": self.text.data or ""}
+
+
+def _required_text(label) -> TextAreaField:
+    return TextAreaField(label, validators=[DataRequired(REQUIRED), _too_long(TEXT_MAX)])
+
+
+class AcceptForm(ActionForm):
+    text = TextAreaField(_l("受理意见（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+
+
+class AssignForm(ActionForm):
+    department = SelectField(_l("承办部门"), coerce=int,
+                             validators=[InputRequired(_l("请选择承办部门。"))])
+    handler = SelectField(_l("承办人"), coerce=int, default=NOBODY)
+    due_date = DateField(_l("办理期限"), validators=[InputRequired(_l("请填写办理期限。"))])
+    text = TextAreaField(_l("交办说明（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+
+    def validate_department(self, field) -> None:
+        if field.data == NOBODY:
+            raise ValidationError(_l("请选择承办部门。"))
+
+    def service_fields(self) -> dict:
+        handler = db.session.get(User, self.handler.data) if self.handler.data else None
+        return {"text": self.text.data or "",
+                "department": db.session.get(Department, self.department.data),
+                "handler": handler, "due_date": self.due_date.data}
+
+
+class ResolveForm(ActionForm):
+    text = _required_text(_l("办理结果"))
+
+
+class AnswerForm(ActionForm):
+    text = _required_text(_l("答复内容（来信人可见）"))
+
+
+class RejectForm(ActionForm):
+    text = _required_text(_l("不予受理的理由（来信人可见）"))
+
+
+class ArchiveForm(ActionForm):
+    text = TextAreaField(_l("归档说明（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+
+
+class ReplyForm(ActionForm):
+    text = _required_text(_l("给来信人的留言"))
+
+
+class NoteForm(ActionForm):
+    text = _required_text(_l("内部备注（仅处理人可见）"))
+
+
+class MessageForm(ActionForm):
+    text = _required_text(_l("补充说明"))
+
+
+#: The page form of each action ``services.perform`` knows.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "accept": AcceptForm,
+    "assign": AssignForm,
+    "resolve": ResolveForm,
+    "answer": AnswerForm,
+    "reject": RejectForm,
+    "archive": ArchiveForm,
+    "reply": ReplyForm,
+    "note": NoteForm,
+    "message": MessageForm,
+}

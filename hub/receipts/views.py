@@ -1,0 +1,60 @@
+"""The receipt pages: type the code, see the item's status, answer and messages, and send
+a follow-up.  A wrong code is a 404 that says only that the code was not found, and wrong
+codes are throttled (see ``throttling``).  Nothing here flashes, since flashes live in the
+session."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+
+from hub.extensions import db
+from hub.mailbox.services import LetterError
+from hub.receipts import bp
+from hub.receipts.forms import LookupForm, MessageForm
+from hub.receipts.kinds import Receipt, find_receipt
+from hub.receipts.throttling import limit_wrong_codes
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limit_wrong_codes
+def lookup():
+    form = LookupForm()
+    if not form.validate_on_submit():
+        return render_template("receipts/lookup.html", form=form), \
+            400 if form.is_submitted() else 200
+    receipt = find_receipt(form.code.data)
+    if receipt is None:
+        return not_found(form)
+    return receipt_page(receipt, MessageForm(formdata=None, code=form.code.data))
+
+
+@bp.route("/message", methods=["POST"])
+@limit_wrong_codes
+def message():
+    form = MessageForm()
+    valid = form.validate_on_submit()
+    receipt = find_receipt(form.code.data if not form.code.errors else None)
+    if receipt is None:
+        return not_found(LookupForm(formdata=None))
+    if not valid:
+        return receipt_page(receipt, form, status=400)
+    try:
+        receipt.add_message(form.text.data)
+    except LetterError as error:
+        db.session.rollback()
+        form.text.errors.append(error.message)
+        return receipt_page(receipt, form, status=error.status)
+    db.session.commit()
+    return receipt_page(receipt, MessageForm(formdata=None, code=form.code.data), sent=True)
+
+
+def receipt_page(receipt: Receipt, form: MessageForm, *, sent: bool = False,
+                 status: int = 200):
+    return render_template("receipts/receipt.html", receipt=receipt, form=form,
+                           sent=sent), status
+
+
+def not_found(form: LookupForm):
+    """The same answer for every wrong code, whatever it looked like."""
+    message = _("没有找到这个查询码。请核对后重新输入（不区分大小写，短横线可省略）。")
+    return render_template("receipts/lookup.html", form=form, not_found=message), 404
