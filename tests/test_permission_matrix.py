@@ -58,6 +58,8 @@ ROUTES = {
     "auth.login": "sign-in",
     "api-docs.openapi_json": "api-public",
     "api_auth.create_token": "api-public",
+    "api_receipts.lookup": "api-public",
+    "api_receipts.message": "api-public",
     # Every signed-in employee.
     "main.index": "login",
     "auth.logout": "login",
@@ -94,6 +96,10 @@ ROUTES = {
     "api_org.departments": "api-token",
     "api_org.users": "api-token",
     "api_org.user": "api-token",
+    "api_letters.write": "api-token",
+    "api_letters.letters": "api-token",
+    "api_letters.letter": "api-token",
+    "api_letters.act": "api-token",
 }
 
 

@@ -17,9 +17,11 @@ SECURITY_SCHEME = "bearerAuth"
 
 def api_blueprints() -> list:
     from hub.api.auth import blp as auth_blp
+    from hub.api.letters import blp as letters_blp
     from hub.api.org import blp as org_blp
+    from hub.api.receipts import blp as receipts_blp
 
-    return [auth_blp, org_blp]
+    return [auth_blp, org_blp, letters_blp, receipts_blp]
 
 
 def register_api(app: Flask) -> None:

@@ -413,19 +413,21 @@ def reply(letter: Letter, actor: User, text: str, *, at: datetime | None = None)
     db.session.flush()
 
 
-def add_writer_message(letter: Letter, text: str, writer: User | None = None) -> None:
+def add_writer_message(letter: Letter, text: str, writer: User | None = None) -> LetterEvent:
     """A follow-up from the writer: signed in for a named letter, by receipt (``writer`` is
-    None) for an anonymous one, whose message is dated to the day only."""
+    None) for an anonymous one, whose message is dated to the day only.  Returns the new
+    step of the history (the API answers with it)."""
     text = _clean(text, "text", TEXT_MAX)
     if not accepts_follow_up(letter):
         raise InvalidTransition(_("来信已归档，不能再补充。"))
     if writer is not None and not is_author(writer, letter):
         abort(404)
     at = _start_of_local_day_utc(local_date(utcnow())) if writer is None else None
-    _event(letter, writer, "message", text=text, at=at)
+    event = _event(letter, writer, "message", text=text, at=at)
     if writer is not None:
         _notify_office(_("来信 %(number)s 有来信人补充", number=letter.number), letter)
     db.session.flush()
+    return event
 
 
 ACTIONS = {

@@ -1,0 +1,244 @@
+"""The GM mailbox through the API: write a letter, list and read what the caller may see,
+move a letter through its lifecycle.
+
+Everything goes through ``hub.mailbox.services``, the same functions the pages call: a letter
+the caller may not see is a 404 (never a 403), an illegal transition a 409, any other refusal
+of the mailbox a 400 with the fields it concerns.  An anonymous letter carries no person.
+"""
+from __future__ import annotations
+
+from flask_login import current_user
+from marshmallow import fields, validate
+
+from hub.api.blueprint import Blueprint
+from hub.api.schemas import (
+    DepartmentSchema,
+    PageArgs,
+    PersonRef,
+    RowId,
+    Schema,
+    Text,
+    Timestamp,
+    page_of,
+)
+from hub.common.errors import api_error
+from hub.common.markdown import render_markdown
+from hub.common.workdays import local_date
+from hub.extensions import db
+from hub.mailbox.models import CATEGORIES, STATUSES
+from hub.mailbox.services import (
+    ACTION_LABELS,
+    ACTIONS,
+    BODY_MAX,
+    CATEGORY_LABELS,
+    STATUS_LABELS,
+    SUBJECT_MAX,
+    TEXT_MAX,
+    LetterError,
+    allowed_actions,
+    file_letter,
+    filter_letters,
+    get_letter_or_404,
+    is_overdue,
+    paginate,
+    perform,
+    visible_events,
+    visible_letters,
+)
+from hub.org.models import Department, User
+
+blp = Blueprint("api_letters", __name__, url_prefix="/letters", description="总经理信箱")
+
+
+def letter_error(exc: LetterError):
+    """A refusal of the mailbox's rules in API.md's error shape (400, or 409 for an illegal
+    transition).  Also used by the receipt endpoints."""
+    return api_error(exc.status, exc.message, exc.fields)
+
+
+blp.register_error_handler(LetterError, letter_error)
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+def _label(labels: dict, key: str | None) -> str | None:
+    return str(labels[key]) if key in labels else None
+
+
+class AttachmentInfoSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer(metadata={"description": "字节数"})
+
+
+class LetterEventSchema(Schema):
+    """One step of the history.  ``actor`` is null where no person acted: ``actor_label``
+    then says ``writer`` (the anonymous writer) or ``system`` (reminders)."""
+
+    computed = {"action_label": lambda event: _label(ACTION_LABELS, event.action)}
+
+    id = fields.Integer()
+    at = Timestamp()
+    action = fields.String(metadata={"enum": list(ACTION_LABELS)})
+    action_label = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    text = fields.String()
+    internal = fields.Boolean(metadata={"description": "内部备注，来信人看不到"})
+    actor = PersonRef()
+    actor_label = fields.String(allow_none=True)
+    department = fields.Nested(DepartmentSchema, allow_none=True)
+    handler = PersonRef()
+    due_at = Timestamp(allow_none=True)
+
+
+class LetterSummarySchema(Schema):
+    computed = {
+        "overdue": lambda letter: is_overdue(letter),
+        "status_label": lambda letter: _label(STATUS_LABELS, letter.status),
+        "category_label": lambda letter: _label(CATEGORY_LABELS, letter.category),
+        "due_date": lambda letter: local_date(letter.due_at) if letter.due_at else None,
+    }
+
+    id = fields.Integer()
+    number = fields.String(metadata={"description": "登记编号 GM-YYYY-NNNNNN"})
+    subject = fields.String()
+    category = fields.String(metadata={"enum": list(CATEGORIES)})
+    category_label = fields.String()
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    status_label = fields.String()
+    anonymous = fields.Boolean()
+    author = PersonRef(metadata={"description": "来信人；匿名来信为 null"})
+    department = fields.Nested(DepartmentSchema, allow_none=True,
+                               metadata={"description": "承办部门"})
+    handler = PersonRef(metadata={"description": "承办人"})
+    filed_at = Timestamp(metadata={"description": "匿名来信只精确到日"})
+    accept_due_at = Timestamp(metadata={"description": "受理期限（2 个工作日）"})
+    due_at = Timestamp(allow_none=True, metadata={"description": "办理期限"})
+    due_date = fields.Date(allow_none=True)
+    overdue = fields.Boolean(metadata={"description": "受理或办理已超期"})
+    answered_at = Timestamp(allow_none=True)
+
+
+class LetterSchema(LetterSummarySchema):
+    """A letter with its history as the caller may read it and what the caller may do."""
+
+    computed = {
+        **LetterSummarySchema.computed,
+        "body_html": lambda letter: str(render_markdown(letter.body)),
+        "history": lambda letter: visible_events(current_user, letter),
+        "allowed_actions": lambda letter: allowed_actions(current_user, letter),
+    }
+
+    body = fields.String(metadata={"description": "Markdown 原文"})
+    body_html = fields.String(metadata={"description": "渲染并净化后的 HTML"})
+    answer = fields.String(allow_none=True, metadata={"description": "答复（不予受理时为理由）"})
+    accepted_at = Timestamp(allow_none=True)
+    assigned_at = Timestamp(allow_none=True)
+    resolved_at = Timestamp(allow_none=True)
+    closed_at = Timestamp(allow_none=True)
+    history = fields.List(fields.Nested(LetterEventSchema))
+    allowed_actions = fields.List(fields.String(), metadata={
+        "description": "调用者现在可执行的操作（POST …/actions 的 action）"})
+    attachments = fields.List(fields.Nested(AttachmentInfoSchema))
+
+
+class LetterQuerySchema(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
+    overdue = fields.Boolean(load_default=False, metadata={"description": "只列出已超期的来信"})
+    department = RowId(Department, data_key="department_id", load_default=None,
+                       metadata={"description": "承办部门"})
+
+
+class NewLetterSchema(Schema):
+    # Lengths are the service's rules (checked there, with its messages); listed here for
+    # the OpenAPI document.
+    subject = Text(required=True, metadata={"maxLength": SUBJECT_MAX})
+    body = Text(required=True, metadata={"maxLength": BODY_MAX, "description": "Markdown"})
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    anonymous = fields.Boolean(load_default=False, metadata={
+        "description": "匿名：不保存来信人，回复中给出一次查询码"})
+
+
+class FiledLetterSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    subject = fields.String()
+    category = fields.String()
+    anonymous = fields.Boolean()
+    receipt_code = fields.String(metadata={
+        "description": "仅匿名来信，且只在这一次回复中出现：凭它查询进展和答复"})
+
+
+class LetterActionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)), metadata={
+        "description": "accept / assign / resolve / answer / reject / archive，"
+                       "以及 note（内部备注）、reply（回复来信人）、message（来信人补充）"})
+    department = RowId(Department, data_key="department_id", load_default=None,
+                       metadata={"description": "assign：承办部门"})
+    handler = RowId(User, data_key="handler_id", load_default=None,
+                    metadata={"description": "assign：承办人（可选，默认部门负责人）"})
+    due_date = fields.Date(load_default=None, metadata={"description": "assign：办理期限 YYYY-MM-DD"})
+    text = Text(load_default="", metadata={
+        "maxLength": TEXT_MAX,
+        "description": "说明；resolve、answer、reject（理由）、note、reply、message 必填"})
+
+
+# --- routes ----------------------------------------------------------------------------
+
+@blp.route("", methods=["POST"])
+@blp.arguments(NewLetterSchema)
+@blp.response(201, FiledLetterSchema)
+def write(args):
+    """Write a letter to the GM mailbox.
+
+    An anonymous letter keeps no trace of its writer; the reply carries its receipt code,
+    which is shown this once and never again (the writer cannot open it with the token).
+    """
+    filed = file_letter(current_user, **args)
+    db.session.commit()
+    letter = filed.letter
+    result = {"id": letter.id, "number": letter.number, "status": letter.status,
+              "subject": letter.subject, "category": letter.category,
+              "anonymous": letter.anonymous}
+    if filed.receipt_code:
+        result["receipt_code"] = filed.receipt_code
+    return result
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(LetterQuerySchema, location="query")
+@blp.response(200, page_of(LetterSummarySchema))
+def letters(args):
+    """The letters the caller may see (own named letters, letters assigned to the caller or
+    the caller's department; everything for the GM office), newest first."""
+    stmt = filter_letters(visible_letters(current_user), status=args["status"],
+                          category=args["category"], overdue=args["overdue"],
+                          department_id=args["department"].id if args["department"] else None)
+    items, total = paginate(stmt, args["page"], args["per_page"])
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/<id:letter_id>")
+@blp.response(200, LetterSchema)
+def letter(letter_id: int):
+    """One letter with its history (internal notes only for handlers), answer, deadlines,
+    attachments and the actions the caller may take."""
+    return get_letter_or_404(letter_id, current_user)
+
+
+@blp.route("/<id:letter_id>/actions", methods=["POST"])
+@blp.arguments(LetterActionSchema)
+@blp.response(200, LetterSchema)
+def act(args, letter_id: int):
+    """Take one step: accept, assign (department_id, handler_id, due_date), resolve, answer,
+    reject (text is the reason), archive, or add a note, a reply or the writer's message.
+
+    An action the letter's state does not allow is a 409 ``conflict``."""
+    letter = get_letter_or_404(letter_id, current_user)
+    perform(letter, current_user, args.pop("action"), args)
+    db.session.commit()
+    return letter
