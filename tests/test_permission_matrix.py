@@ -40,6 +40,8 @@ RULES = {
     "login": Rule(TO_LOGIN, "200", "200", TO_LOGIN),
     # The admin only; everyone else gets a 404, as if the page did not exist.
     "admin": Rule(TO_LOGIN, "404", "200", TO_LOGIN),
+    # The GM office only (总经办): for everyone else, the admin included, it does not exist.
+    "gm-office": Rule(TO_LOGIN, "404", "404", TO_LOGIN),
     # API without a token (the token exchange, the OpenAPI document, receipts): an empty
     # request body is a validation error.
     "api-public": Rule("200", "200", "200", "400 validation_error"),
@@ -74,6 +76,9 @@ ROUTES = {
     "directory.department": "login",
     "mailbox.inbox": "login",
     "mailbox.letter": "login",
+    # 总经办 only.
+    "mailbox.stats": "gm-office",
+    "mailbox.stats_xlsx": "gm-office",
     # 系统管理: the admin only.
     "admin.index": "admin",
     "admin.users": "admin",

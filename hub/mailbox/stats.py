@@ -1,0 +1,361 @@
+"""Monthly statistics of the GM mailbox for the GM office, and their Excel export.
+
+What the figures mean (months are calendar months in the company's timezone):
+
+- received, accepted, answered, rejected: letters filed, accepted, answered and rejected in
+  the month, read from the history, so a letter filed in May and answered in June counts as
+  received in May and answered in June;
+- days to answer: filing day to answer day, over the letters answered in the month, a
+  rejection with its reason included (it is the writer's answer), in working days (the
+  Chinese calendar, as for deadlines) and in calendar days;
+- overdue in the month: a deadline that was past at some moment of the month, for the
+  acceptance (the GM office's 2 working days) or for an assignment (the department's due
+  date, counted for the department that held the letter then); overdue now: as of now,
+  whatever month is shown.
+
+The export writes every cell as text, so a subject such as ``=cmd|' /C calc'!A0`` stays a
+subject and never becomes a formula.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import func, or_, select
+
+from hub.common.time import company_tz, utcnow
+from hub.common.workdays import local_date, working_days_between
+from hub.extensions import db
+from hub.mailbox.models import CATEGORIES, Letter, LetterEvent
+from hub.mailbox.services import CATEGORY_LABELS, STATUS_LABELS
+from hub.org.models import Department
+
+MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+ASSIGNING = ("assign", "reassign")
+
+
+# --- months ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str | None) -> Month:
+        """``YYYY-MM``; raises ``ValueError`` for anything else."""
+        match = MONTH_RE.fullmatch((text or "").strip())
+        if not match:
+            raise ValueError(text)
+        year, month = int(match[1]), int(match[2])
+        if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+            raise ValueError(text)
+        return cls(year, month)
+
+    @classmethod
+    def of(cls, moment: datetime) -> Month:
+        """The company-local month of a stored (naive UTC) moment."""
+        day = local_date(moment)
+        return cls(day.year, day.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    @property
+    def previous(self) -> Month:
+        return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def bounds_utc(self) -> tuple[datetime, datetime]:
+        """The month as stored moments: [start, end)."""
+        return _local_midnight_utc(self.first_day), _local_midnight_utc(self.next.first_day)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    local = datetime.combine(day, time.min, tzinfo=company_tz())
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+# --- the figures -----------------------------------------------------------------------
+
+@dataclass
+class DepartmentRow:
+    department: Department
+    assigned: int = 0
+    resolved: int = 0
+    overdue_in_month: int = 0
+    overdue_now: int = 0
+
+
+@dataclass
+class CategoryRow:
+    category: str
+    received: int = 0
+    answered: int = 0
+    rejected: int = 0
+    avg_working_days: float | None = None
+
+    @property
+    def label(self) -> str:
+        return str(CATEGORY_LABELS[self.category])
+
+
+@dataclass
+class MonthlyStats:
+    month: Month
+    received: int = 0
+    accepted: int = 0
+    answered: int = 0
+    rejected: int = 0
+    avg_working_days: float | None = None
+    avg_calendar_days: float | None = None
+    acceptance_overdue_in_month: int = 0
+    acceptance_overdue_now: int = 0
+    departments: list[DepartmentRow] = field(default_factory=list)
+    categories: list[CategoryRow] = field(default_factory=list)
+
+    @property
+    def overdue_in_month(self) -> int:
+        return self.acceptance_overdue_in_month + sum(r.overdue_in_month for r in self.departments)
+
+    @property
+    def overdue_now(self) -> int:
+        return self.acceptance_overdue_now + sum(r.overdue_now for r in self.departments)
+
+
+@dataclass
+class _Assignment:
+    """One spell of a letter with a department: from an assign step to the next assign or
+    the resolution (``end`` None: still with the department)."""
+
+    department_id: int
+    start: datetime
+    due_at: datetime | None
+    end: datetime | None = None
+    resolved: bool = False
+
+
+def _overdue_during(due: datetime | None, end: datetime | None, start_utc: datetime,
+                    end_utc: datetime, now: datetime) -> bool:
+    """Whether a deadline ``due`` was past at some moment of [start_utc, end_utc) while the
+    step it governs was still open (until ``end``, or now)."""
+    if due is None:
+        return False
+    open_until = min(end or now, now)
+    return due < end_utc and open_until > max(due, start_utc)
+
+
+def monthly_stats(month: Month, now: datetime | None = None) -> MonthlyStats:
+    now = now or utcnow()
+    start_utc, end_utc = month.bounds_utc()
+    stats = MonthlyStats(month)
+    categories = {c: CategoryRow(c) for c in CATEGORIES}
+
+    received = db.session.execute(
+        select(Letter.category, func.count()).where(
+            Letter.filed_on >= month.first_day, Letter.filed_on < month.next.first_day)
+        .group_by(Letter.category))
+    for category, count in received:
+        categories[category].received = count
+        stats.received += count
+
+    steps = db.session.execute(
+        select(LetterEvent.action, Letter.category, func.count(func.distinct(Letter.id)))
+        .join(Letter, LetterEvent.letter_id == Letter.id)
+        .where(LetterEvent.action.in_(("accept", "answer", "reject")),
+               LetterEvent.at >= start_utc, LetterEvent.at < end_utc)
+        .group_by(LetterEvent.action, Letter.category))
+    for action, category, count in steps:
+        if action == "accept":
+            stats.accepted += count
+        elif action == "answer":
+            stats.answered += count
+            categories[category].answered += count
+        else:
+            stats.rejected += count
+            categories[category].rejected += count
+
+    _days_to_answer(stats, categories, start_utc, end_utc)
+    _acceptance_overdue(stats, start_utc, end_utc, now)
+    stats.departments = _department_rows(start_utc, end_utc, now)
+    stats.categories = list(categories.values())
+    return stats
+
+
+def _average(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _days_to_answer(stats: MonthlyStats, categories: dict[str, CategoryRow],
+                    start_utc: datetime, end_utc: datetime) -> None:
+    answered = db.session.execute(
+        select(Letter.category, Letter.filed_on, Letter.answered_at)
+        .where(Letter.answered_at >= start_utc, Letter.answered_at < end_utc))
+    working, calendar = [], []
+    per_category: dict[str, list[int]] = defaultdict(list)
+    for category, filed_on, answered_at in answered:
+        answered_on = local_date(answered_at)
+        days = working_days_between(filed_on, answered_on)
+        working.append(days)
+        calendar.append((answered_on - filed_on).days)
+        per_category[category].append(days)
+    stats.avg_working_days = _average(working)
+    stats.avg_calendar_days = _average(calendar)
+    for category, days in per_category.items():
+        categories[category].avg_working_days = _average(days)
+
+
+def _acceptance_overdue(stats: MonthlyStats, start_utc: datetime, end_utc: datetime,
+                        now: datetime) -> None:
+    """Letters the GM office accepted (or rejected) late, or has not accepted yet."""
+    left_submitted = (
+        select(LetterEvent.letter_id, func.min(LetterEvent.at).label("at"))
+        .where(LetterEvent.from_status == "submitted").group_by(LetterEvent.letter_id)
+        .subquery())
+    rows = db.session.execute(
+        select(Letter.accept_due_at, left_submitted.c.at)
+        .outerjoin(left_submitted, left_submitted.c.letter_id == Letter.id)
+        .where(Letter.accept_due_at < end_utc,
+               or_(left_submitted.c.at.is_(None), left_submitted.c.at > start_utc)))
+    for due, left in rows:
+        if _overdue_during(due, left, start_utc, end_utc, now):
+            stats.acceptance_overdue_in_month += 1
+        if left is None and due < now:
+            stats.acceptance_overdue_now += 1
+
+
+def _assignments(start_utc: datetime, end_utc: datetime) -> list[_Assignment]:
+    """Every spell with a department that could touch the month, oldest first."""
+    assigned_before_end = select(LetterEvent.letter_id).where(
+        LetterEvent.action.in_(ASSIGNING), LetterEvent.at < end_utc)
+    events = db.session.scalars(
+        select(LetterEvent).join(Letter, LetterEvent.letter_id == Letter.id)
+        .where(LetterEvent.letter_id.in_(assigned_before_end),
+               or_(Letter.resolved_at.is_(None), Letter.resolved_at >= start_utc),
+               LetterEvent.action.in_((*ASSIGNING, "resolve")))
+        .order_by(LetterEvent.letter_id, LetterEvent.at, LetterEvent.id))
+    spells: list[_Assignment] = []
+    current: dict[int, _Assignment] = {}
+    for event in events:
+        ended = current.pop(event.letter_id, None)
+        if ended is not None:
+            ended.end, ended.resolved = event.at, event.action == "resolve"
+        if event.action in ASSIGNING:
+            current[event.letter_id] = _Assignment(event.department_id, event.at, event.due_at)
+            spells.append(current[event.letter_id])
+    return spells
+
+
+def _department_rows(start_utc: datetime, end_utc: datetime,
+                     now: datetime) -> list[DepartmentRow]:
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for spell in _assignments(start_utc, end_utc):
+        figures = counts[spell.department_id]
+        if start_utc <= spell.start < end_utc:
+            figures["assigned"] += 1
+        if spell.resolved and start_utc <= spell.end < end_utc:
+            figures["resolved"] += 1
+        if _overdue_during(spell.due_at, spell.end, start_utc, end_utc, now):
+            figures["overdue_in_month"] += 1
+        if spell.end is None and spell.due_at is not None and spell.due_at < now:
+            figures["overdue_now"] += 1
+    rows = [DepartmentRow(db.session.get(Department, dept_id), **figures)
+            for dept_id, figures in counts.items() if any(figures.values())]
+    return sorted(rows, key=lambda r: (r.department.sort_order, r.department.name))
+
+
+# --- the export ------------------------------------------------------------------------
+
+def letters_filed_in(month: Month) -> list[Letter]:
+    return list(db.session.scalars(
+        select(Letter).where(Letter.filed_on >= month.first_day,
+                             Letter.filed_on < month.next.first_day)
+        .order_by(Letter.year, Letter.seq)))
+
+
+def _text(value) -> str:
+    """A cell's text: openpyxl refuses control characters that XML cannot hold."""
+    if value is None:
+        return ""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _fill(sheet: Worksheet, rows: list[list]) -> None:
+    """Write every cell as text: type ``s`` (openpyxl would otherwise store a value that
+    starts with ``=`` as a formula) and Excel's quote prefix, so that editing the cell later
+    does not turn it into one either."""
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, 1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = _text(value)
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    for c, width in enumerate((18, 14, 12, 40, 10, 16, 12, 12, 10), 1):
+        if c <= sheet.max_column:
+            sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = width
+
+
+def text_workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
+    """An .xlsx file of ``(title, rows)`` sheets in which every cell is text."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        _fill(book.create_sheet(title), rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:
+    """The month's figures and its letters (no writers: the file travels further than the
+    hub's pages do)."""
+    now = now or utcnow()
+    summary = [
+        [_("项目"), _("数值")],
+        [_("月份"), str(stats.month)],
+        [_("收信"), stats.received],
+        [_("受理"), stats.accepted],
+        [_("答复"), stats.answered],
+        [_("不予受理"), stats.rejected],
+        [_("平均答复用时（工作日）"), stats.avg_working_days],
+        [_("平均答复用时（自然日）"), stats.avg_calendar_days],
+        [_("本月曾超期"), stats.overdue_in_month],
+        [_("其中受理超期"), stats.acceptance_overdue_in_month],
+        [_("当前超期"), stats.overdue_now],
+        [_("导出时间"), local_date(now).isoformat()],
+    ]
+    departments = [[_("承办部门"), _("本月交办"), _("本月办结"), _("本月曾超期"), _("当前超期")]]
+    departments += [[r.department.name, r.assigned, r.resolved, r.overdue_in_month,
+                     r.overdue_now] for r in stats.departments]
+    categories = [[_("类别"), _("收信"), _("答复"), _("不予受理"), _("平均答复用时（工作日）")]]
+    categories += [[r.label, r.received, r.answered, r.rejected, r.avg_working_days]
+                   for r in stats.categories]
+    letters = [[_("编号"), _("收信日期"), _("类别"), _("标题"), _("状态"), _("承办部门"),
+                _("答复日期"), _("答复用时（工作日）"), _("匿名")]]
+    for letter in letters_filed_in(stats.month):
+        answered_on = local_date(letter.answered_at) if letter.answered_at else None
+        letters.append([
+            letter.number, letter.filed_on.isoformat(), CATEGORY_LABELS[letter.category],
+            letter.subject, STATUS_LABELS[letter.status],
+            letter.department.name if letter.department else "",
+            answered_on.isoformat() if answered_on else "",
+            working_days_between(letter.filed_on, answered_on) if answered_on else "",
+            _("是") if letter.anonymous else _("否"),
+        ])
+    return text_workbook([(_("概况"), summary), (_("按部门"), departments),
+                          (_("按类别"), categories), (_("来信明细"), letters)])

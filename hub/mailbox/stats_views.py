@@ -1,0 +1,74 @@
+"""The GM office's monthly statistics of the mailbox and their Excel export (SPEC §1).
+
+Only the GM office may see them; for everybody else the pages do not exist (404).  Both are
+GETs with the month in the URL, so a month's figures are a link one can bookmark or share.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Optional, ValidationError
+
+from hub.common.time import utcnow
+from hub.mailbox import bp
+from hub.mailbox.stats import Month, export_workbook, monthly_stats
+from hub.org.permissions import is_gm_office
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _valid_month(form, field) -> None:
+    try:
+        Month.parse(field.data)
+    except ValueError:
+        raise ValidationError(_l("请按“年-月”填写月份，如 2026-03。")) from None
+
+
+class MonthForm(FlaskForm):
+    """The month picker: a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    month = StringField(_l("月份"), validators=[Optional(), _valid_month])
+
+    def chosen_month(self) -> Month:
+        """The month asked for; this month when none (or nonsense) was asked for."""
+        if self.month.data and not self.month.errors:
+            return Month.parse(self.month.data)
+        return Month.of(utcnow())
+
+
+def _month_form() -> MonthForm:
+    if not is_gm_office(current_user):
+        abort(404)
+    form = MonthForm(formdata=request.args)
+    form.validate()
+    return form
+
+
+@bp.route("/stats")
+def stats():
+    form = _month_form()
+    month = form.chosen_month()
+    return render_template("mailbox/stats.html", form=form, month=month,
+                           stats=monthly_stats(month), this_month=Month.of(utcnow()))
+
+
+@bp.route("/stats.xlsx")
+def stats_xlsx():
+    form = _month_form()
+    if form.month.errors:  # a file of another month than the one asked for would mislead
+        abort(400, form.month.errors[0])
+    month = form.chosen_month()
+    response = Response(export_workbook(monthly_stats(month)), mimetype=XLSX)
+    name = _("总经理信箱月度统计-%(month)s.xlsx", month=month)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"gm-mailbox-{month}.xlsx\"; filename*=UTF-8''{quote(name)}")
+    return response
