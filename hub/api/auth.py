@@ -11,8 +11,15 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
-from hub.api.schemas import PageArgs, PersonSchema, Schema, Text, Timestamp, page_from_list, \
-    page_of
+from hub.api.schemas import (
+    PageArgs,
+    PersonSchema,
+    Schema,
+    Text,
+    Timestamp,
+    page_from_list,
+    page_of,
+)
 from hub.auth.services import (
     authenticate,
     create_api_token,

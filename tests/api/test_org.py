@@ -60,7 +60,8 @@ def test_departments_are_a_tree(client, demo, bearer):
     response = client.get(f"{API}/departments", headers=bearer(demo["sales1"]))
     assert response.status_code == 200
     roots = response.get_json()
-    assert [d["name"] for d in roots][:5] == ["总经办", "人力资源部", "安全环保部", "客服部", "市场部"]
+    assert [d["name"] for d in roots][:5] == [
+        "总经办", "人力资源部", "安全环保部", "客服部", "市场部"]
     assert all(d["parent_id"] is None for d in roots)
     sales = next(d for d in roots if d["name"] == "市场部")
     assert set(sales) >= {"id", "name", "parent_id", "head", "children"}
