@@ -1,14 +1,19 @@
 """The demo company (SPEC "Demo organisation"): created on the embedded default's first
-start and by ``flask --app app demo-data``.  Every account's password is ``hub-demo``."""
+start and by ``flask --app app demo-data``.  Every account's password is ``hub-demo``.
+
+The demo is a list of steps (``demo_steps``): the organisation first, then each feature's
+content, made through the features' own services so that it looks like real use.
+"""
 from __future__ import annotations
 
 import fcntl
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import inspect, text
+from sqlalchemy import delete, func, inspect, select, text
 
 from hub.common.models import get_setting, set_setting
 from hub.extensions import db
@@ -130,9 +135,41 @@ def create_demo_organisation() -> None:
     db.session.flush()
 
 
+#: A step of the demo: it gets the demo people by username (the first step adds them).
+DemoStep = Callable[[dict], None]
+
+
+def _organisation(people: dict) -> None:
+    from hub.org.models import User
+
+    create_demo_organisation()
+    people.update((u.username, u) for u in db.session.scalars(select(User)))
+
+
+def demo_steps() -> list[DemoStep]:
+    """The demo company in the order it is made: the organisation, then the features."""
+    from hub.mailbox.demo import create_demo_letters
+
+    return [_organisation, create_demo_letters]
+
+
+def create_demo_company() -> None:
+    """Run every demo step.  The in-app notifications the demo content leaves stay, but the
+    e-mails it queued are taken out of the outbox again before anything is committed: they
+    would tell made-up addresses about made-up history, so they are never sent."""
+    from hub.notifications.models import OutboxMail
+
+    last_mail_before = db.session.scalar(select(func.max(OutboxMail.id))) or 0
+    people: dict = {}
+    for step in demo_steps():
+        step(people)
+    db.session.execute(delete(OutboxMail).where(OutboxMail.id > last_mail_before))
+    db.session.flush()
+
+
 def recreate_demo() -> None:
     wipe_data()
-    create_demo_organisation()
+    create_demo_company()
     db.session.commit()
 
 
@@ -145,7 +182,8 @@ def print_accounts() -> None:
 @click.command("demo-data")
 @with_appcontext
 def demo_data_command() -> None:
-    """Apply migrations and (re)create the demo organisation (deletes all data!)."""
+    """Apply migrations and (re)create the demo company and its content (deletes all
+    data!)."""
     from flask_migrate import upgrade
 
     upgrade()
@@ -165,7 +203,7 @@ def bootstrap(app: Flask) -> None:
         empty = not inspect(db.engine).has_table("alembic_version")
         upgrade()
         if empty:
-            create_demo_organisation()
+            create_demo_company()
             db.session.commit()
             print_accounts()
         db.session.remove()
