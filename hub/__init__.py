@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     if config and config.get("TESTING"):
         app.testing = True
+    app.json.ensure_ascii = False  # Chinese stays readable in API answers
     configure(app, config)
     register_extensions(app)
     register_request_hooks(app)
@@ -80,8 +81,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from hub.auth.access import require_login
-    from hub.common.security import add_security_headers
+    from hub.common.security import add_security_headers, reject_nul_bytes
 
+    app.before_request(reject_nul_bytes)
     app.before_request(require_login)
     app.after_request(add_security_headers)
 

@@ -120,3 +120,10 @@ def test_wrong_method_on_the_api_is_a_json_405(client):
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == "method_not_allowed"
     assert "POST" in response.headers["Allow"]
+
+
+def test_nul_bytes_in_form_or_query_are_a_400_not_a_500(client, get_csrf):
+    response = client.post("/login", data={"csrf_token": get_csrf(client),
+                                           "username": "sales1\x00", "password": "x"})
+    assert response.status_code == 400
+    assert client.get("/login?next=%00").status_code == 400

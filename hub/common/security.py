@@ -19,3 +19,17 @@ def add_security_headers(response: Response) -> Response:
         # Pages show personal and confidential items: never keep them in a shared cache.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def reject_nul_bytes():
+    """A NUL character has no place in any text people type, and PostgreSQL refuses it in a
+    string: answer such forged input with a 400 before it reaches a form or a query."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                from werkzeug.exceptions import BadRequest
+
+                from hub.common.errors import handle_http_exception
+
+                return handle_http_exception(BadRequest())
+    return None
