@@ -1,54 +1,88 @@
-"""Every route × anonymous / employee / admin → the status each of them gets.
+"""Every route × every kind of caller → the status the caller gets.
 
 ``ROUTES`` names the access rule of every endpoint in ``app.url_map``; ``RULES`` says what
-each rule means for each kind of caller.  A new route without an entry fails
-``test_every_route_has_a_rule`` (deny by default is only as good as the list of exceptions),
-and so does an entry whose route is gone.
+each rule means for anonymous visitors and for each demo caller in ``CALLERS``.  A new route
+without an entry fails ``test_every_route_has_a_rule`` (deny by default is only as good as
+the list of exceptions), and so does an entry whose route is gone.
+
+Reads are GETs of URLs filled with ids of things the caller may see (``ARGUMENTS``,
+``URL_VALUES``).  Writes are only ever tried in ways that must be refused: anonymous, or
+without a CSRF token.
 """
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from flask import url_for
+from werkzeug.datastructures import FileStorage
 
 from hub.common.converters import IdConverter
 
 TO_LOGIN = "302 /login"
 
+#: The signed-in callers: a role name → the demo user who plays it.
+CALLERS = {
+    "employee": "sales1",
+    "admin": "admin",
+    "gm_office": "gmo",
+    "hr": "hr1",
+}
+
 
 @dataclass(frozen=True)
 class Rule:
-    """What a GET gets for each caller, and what an anonymous write (POST, PUT, DELETE …)
-    gets: on pages with a valid CSRF token, so that the refusal is the sign-in check's and
-    not the CSRF check's; on the API with no token at all.  ``None``: the write is open to
-    anonymous callers and would really happen, so it is not tried here."""
+    """What a GET gets: ``anonymous``; ``allowed`` for the callers in ``only`` (every
+    signed-in caller when ``only`` is empty) and ``refused`` for the others.
+
+    ``anonymous_write``: what an anonymous write (POST, PUT, DELETE …) gets — on pages with a
+    valid CSRF token, so that the refusal is the sign-in check's and not the CSRF check's; on
+    the API with no token at all.  ``None``: the write is open to anonymous callers and
+    would really happen, so it is not tried here."""
 
     anonymous: str
-    employee: str
-    admin: str
+    allowed: str
     anonymous_write: str | None
+    only: frozenset[str] = frozenset()
+    refused: str = "404"
+
+    def expected(self, caller: str) -> str:
+        if caller == "anonymous":
+            return self.anonymous
+        return self.allowed if not self.only or caller in self.only else self.refused
+
+
+def page_for(*callers: str) -> Rule:
+    """A page for some roles only; everybody else gets a 404, as if it did not exist."""
+    return Rule(TO_LOGIN, "200", TO_LOGIN, frozenset(callers))
 
 
 RULES = {
     # Pages anyone may open, signed in or not.
-    "public": Rule("200", "200", "200", None),
+    "public": Rule("200", "200", None),
     # The sign-in page: people who are signed in already go home.
-    "sign-in": Rule("200", "302 /", "302 /", None),
+    "sign-in": Rule("200", "302 /", None),
     # Every signed-in employee.
-    "login": Rule(TO_LOGIN, "200", "200", TO_LOGIN),
-    # The admin only; everyone else gets a 404, as if the page did not exist.
-    "admin": Rule(TO_LOGIN, "404", "200", TO_LOGIN),
-    # The GM office only (总经办): for everyone else, the admin included, it does not exist.
-    "gm-office": Rule(TO_LOGIN, "404", "404", TO_LOGIN),
+    "login": Rule(TO_LOGIN, "200", TO_LOGIN),
+    # 系统管理: the admin only.
+    "admin": page_for("admin"),
+    # 总经办 GM office only.
+    "gm-office": page_for("gm_office"),
+    # Members of a handling unit (HR, 安全环保部, 客服部, 总经办 in the demo).
+    "handling-units": page_for("hr", "gm_office"),
+    # A report's handlers (HR for the demo's suggestions) and the department head concerned.
+    "handlers": page_for("hr"),
     # API without a token (the token exchange, the OpenAPI document, receipts): an empty
     # request body is a validation error.
-    "api-public": Rule("200", "200", "200", "400 validation_error"),
+    "api-public": Rule("200", "200", "400 validation_error"),
     # API with a bearer token.
-    "api-token": Rule("401 unauthorized", "200", "200", "401 unauthorized"),
+    "api-token": Rule("401 unauthorized", "200", "401 unauthorized"),
     # API for the admin only.
-    "api-admin": Rule("401 unauthorized", "404 not_found", "200", "401 unauthorized"),
+    "api-admin": Rule("401 unauthorized", "200", "401 unauthorized", frozenset({"admin"}),
+                      "404 not_found"),
 }
 
 #: Every endpoint of the hub and its rule.
@@ -57,6 +91,8 @@ ROUTES = {
     "static": "public",
     "main.healthz": "public",
     "main.set_language": "public",
+    "receipts.lookup": "public",
+    "receipts.message": "public",
     "auth.login": "sign-in",
     "api-docs.openapi_json": "api-public",
     "api_auth.create_token": "api-public",
@@ -74,11 +110,22 @@ ROUTES = {
     "directory.index": "login",
     "directory.person": "login",
     "directory.department": "login",
+    # 总经理信箱 GM mailbox.
     "mailbox.inbox": "login",
+    "mailbox.write": "login",
     "mailbox.letter": "login",
-    # 总经办 only.
+    "mailbox.attachment": "login",
+    "mailbox.act": "login",
+    "mailbox.assigned": "login",
+    "mailbox.office": "gm-office",
+    "mailbox.accept_many": "gm-office",
     "mailbox.stats": "gm-office",
     "mailbox.stats_xlsx": "gm-office",
+    # 合理化建议与举报 suggestions and reports.
+    "suggestions.index": "login",
+    "suggestions.report": "login",
+    "suggestions.queue": "handling-units",
+    "suggestions.rectification": "handlers",
     # 系统管理: the admin only.
     "admin.index": "admin",
     "admin.users": "admin",
@@ -108,21 +155,64 @@ ROUTES = {
 }
 
 
-def own_letter(user) -> int:
+# Ids the caller may see --------------------------------------------------------------------
+
+def own_letter(user, uploads=()):
     """A letter ``user`` wrote: the writer may always open it."""
     from hub.mailbox.services import file_letter
 
-    return file_letter(user, subject="权限矩阵", body="测试来信", category="other").letter.id
+    return file_letter(user, subject="权限矩阵", body="测试来信", category="other",
+                       uploads=list(uploads)).letter
 
 
-#: How to fill a URL's arguments for the caller: ids of things the caller may see.
+def own_letter_with_attachment(user) -> dict:
+    upload = FileStorage(io.BytesIO("附件内容".encode()), filename="附件.txt",
+                         content_type="text/plain")
+    letter = own_letter(user, [upload])
+    return {"letter_id": letter.id, "attachment_id": letter.attachments[0].id}
+
+
+def own_report(user) -> int:
+    """A suggestion ``user`` filed under their name: the filer may always open it."""
+    from hub.suggestions.services import file_report
+
+    return file_report(user, kind="suggestion", subject="权限矩阵", body="测试建议",
+                       anonymous=False).report.id
+
+
+def rectification(user) -> int:
+    """A rectification HR asked of the caller's department about a suggestion."""
+    from hub.common.time import utcnow
+    from hub.common.workdays import local_date
+    from hub.org.services import find_user
+    from hub.suggestions.services import accept, file_report, request_rectification
+
+    hr_head = find_user("hr_head")
+    report = file_report(find_user("prod1"), kind="suggestion", subject="权限矩阵",
+                         body="测试整改", anonymous=False).report
+    accept(report, hr_head)
+    return request_rectification(report, hr_head, department=user.department,
+                                 due_date=local_date(utcnow()), text="请整改").id
+
+
+#: How to fill a URL argument, by its name, for the caller.
 ARGUMENTS = {
     "filename": lambda user: "css/hub.css",
     "user_id": lambda user: user.id,
     "dept_id": lambda user: user.department_id,
     "department_id": lambda user: user.department_id,
-    "letter_id": own_letter,
+    "letter_id": lambda user: own_letter(user).id,
+    "report_id": own_report,
+    "rectification_id": rectification,
 }
+
+#: Endpoints whose arguments belong together (a letter and one of its attachments).
+URL_VALUES = {
+    "mailbox.attachment": own_letter_with_attachment,
+}
+
+
+# The mechanism -----------------------------------------------------------------------------
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -131,25 +221,29 @@ def is_api(rule) -> bool:
     return rule.rule.startswith("/api/")
 
 
-def rule_of(rule) -> str:
+def rule_of(rule) -> Rule:
     """The route's rule; a route missing from ROUTES (its own test fails) gets what deny by
     default gives it."""
-    return ROUTES.get(rule.endpoint) or ("api-token" if is_api(rule) else "login")
+    return RULES[ROUTES.get(rule.endpoint) or ("api-token" if is_api(rule) else "login")]
 
 
-def url_of(rule, user, *, for_reading: bool) -> str:
-    """The rule's URL with ids the caller may see.  An anonymous write is refused before any
-    lookup, so any well-formed id will do there."""
-    values = {}
-    for name in rule.arguments:
-        if name in ARGUMENTS:
-            values[name] = ARGUMENTS[name](user)
-        elif for_reading:
-            pytest.fail(f"{rule.endpoint}: add to ARGUMENTS how to fill <{name}> with an "
-                        "id the caller may see")
-        else:
-            values[name] = 1 if isinstance(rule._converters[name], IdConverter) else "x"
-    return url_for(rule.endpoint, **values)
+def url_to_read(rule, user) -> str:
+    """The route's URL with ids of things ``user`` may see."""
+    if rule.endpoint in URL_VALUES:
+        return url_for(rule.endpoint, **URL_VALUES[rule.endpoint](user))
+    missing = sorted(set(rule.arguments) - set(ARGUMENTS))
+    if missing:
+        pytest.fail(f"{rule.endpoint}: tell ARGUMENTS how to fill {missing} with ids the "
+                    "caller may see")
+    return url_for(rule.endpoint, **{name: ARGUMENTS[name](user) for name in rule.arguments})
+
+
+def url_to_write(rule) -> str:
+    """A write must be refused before anything is looked up, so any well-formed id will do."""
+    return url_for(rule.endpoint, **{
+        name: 1 if isinstance(rule._converters[name], IdConverter) else "x"
+        for name in rule.arguments
+    })
 
 
 def outcome(response) -> str:
@@ -172,29 +266,30 @@ def request(client, method, url, headers=None) -> str:
         response.close()
 
 
-def check_reads(app, client, user, role: str, headers=None) -> list[str]:
-    """GET every readable route as ``role``; returns the routes that answer unexpectedly."""
+def check_reads(app, client, caller: str, user, api_headers=None) -> list[str]:
+    """GET every readable route as ``caller``; returns the routes that answer unexpectedly."""
     problems = []
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint not in ROUTES:
-            continue
-        expected = getattr(RULES[ROUTES[rule.endpoint]], role)
-        url = url_of(rule, user, for_reading=True)
-        got = request(client, "GET", url, headers if is_api(rule) else None)
-        if got != expected:
-            problems.append(f"{role} GET {url} ({rule.endpoint}): expected {expected}, got {got}")
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint not in ROUTES:
+                continue
+            expected = RULES[ROUTES[rule.endpoint]].expected(caller)
+            url = url_to_read(rule, user)
+            got = request(client, "GET", url, api_headers if is_api(rule) else None)
+            if got != expected:
+                problems.append(f"{caller} GET {url} ({rule.endpoint}): "
+                                f"expected {expected}, got {got}")
     return problems
 
 
-@pytest.fixture
-def employee(demo):
-    return demo["sales1"]
+def write_routes(app):
+    """(rule, method) for every route that changes something."""
+    for rule in app.url_map.iter_rules():
+        for method in sorted(set(WRITE_METHODS) & rule.methods):
+            yield rule, method
 
 
-@pytest.fixture
-def admin(demo):
-    return demo["admin"]
-
+# The tests ---------------------------------------------------------------------------------
 
 def test_every_route_has_a_rule(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -206,42 +301,28 @@ def test_every_route_has_a_rule(app):
     assert set(ROUTES.values()) <= set(RULES)
 
 
-def test_anonymous(app, client, employee):
-    with app.test_request_context():
-        problems = check_reads(app, client, employee, "anonymous")
+def test_anonymous_reads(app, client, demo):
+    problems = check_reads(app, client, "anonymous", demo[CALLERS["employee"]])
     assert not problems, "\n".join(problems)
 
 
-def test_employee(app, client, employee, login, bearer):
-    login(client, employee)
-    with app.test_request_context():
-        problems = check_reads(app, client, employee, "employee", bearer(employee))
+@pytest.mark.parametrize("caller", CALLERS)
+def test_signed_in_reads(app, client, demo, login, bearer, caller):
+    user = demo[CALLERS[caller]]
+    login(client, user)
+    problems = check_reads(app, client, caller, user, bearer(user))
     assert not problems, "\n".join(problems)
 
 
-def test_admin(app, client, admin, login, bearer):
-    login(client, admin)
-    with app.test_request_context():
-        problems = check_reads(app, client, admin, "admin", bearer(admin))
-    assert not problems, "\n".join(problems)
-
-
-def write_routes(app):
-    """(rule, method) for every route that changes something."""
-    for rule in app.url_map.iter_rules():
-        for method in sorted(set(WRITE_METHODS) & rule.methods):
-            yield rule, method
-
-
-def test_anonymous_writes_are_refused(app, client, employee, get_csrf):
+def test_anonymous_writes_are_refused(app, client, get_csrf):
     token = get_csrf(client, "/login")
     problems = []
     with app.test_request_context():
         for rule, method in write_routes(app):
-            expected = RULES[rule_of(rule)].anonymous_write
+            expected = rule_of(rule).anonymous_write
             if expected is None:
                 continue
-            url = url_of(rule, employee, for_reading=False)
+            url = url_to_write(rule)
             got = request(client, method, url, None if is_api(rule) else {"X-CSRFToken": token})
             if got != expected:
                 problems.append(f"anonymous {method} {url}: expected {expected}, got {got}")
@@ -249,16 +330,22 @@ def test_anonymous_writes_are_refused(app, client, employee, get_csrf):
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "employee"])
-def test_page_writes_without_csrf_token_are_refused(app, client, employee, login, signed_in):
+def test_page_writes_without_csrf_token_are_refused(app, client, create_user, login,
+                                                     signed_in):
     if signed_in:
-        login(client, employee)
+        login(client, create_user())
     problems = []
     with app.test_request_context():
         for rule, method in write_routes(app):
             if is_api(rule):
                 continue  # bearer tokens, never cookies: nothing for a forged form to ride on
-            url = url_of(rule, employee, for_reading=False)
+            url = url_to_write(rule)
             got = request(client, method, url)
             if got != "400":
                 problems.append(f"{method} {url} without CSRF token: expected 400, got {got}")
     assert not problems, "\n".join(problems)
+
+
+def test_rules_are_all_used():
+    """A rule nobody uses is a rule nobody checks."""
+    assert set(RULES) == set(ROUTES.values())
