@@ -224,6 +224,7 @@ def letters(args):
 
 @blp.route("/<id:letter_id>")
 @blp.response(200, LetterSchema)
+@blp.alt_response(404, response="NOT_FOUND")
 def letter(letter_id: int):
     """One letter with its history (internal notes only for handlers), answer, deadlines,
     attachments and the actions the caller may take."""
@@ -233,6 +234,8 @@ def letter(letter_id: int):
 @blp.route("/<id:letter_id>/actions", methods=["POST"])
 @blp.arguments(LetterActionSchema)
 @blp.response(200, LetterSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
 def act(args, letter_id: int):
     """Take one step: accept, assign (department_id, handler_id, due_date), resolve, answer,
     reject (text is the reason), archive, or add a note, a reply or the writer's message.

@@ -155,6 +155,8 @@ def _letter_by_code_or_404(code: str) -> Letter:
 @blp.doc(security=[])
 @blp.arguments(ReceiptCodeSchema)
 @blp.response(200, ReceiptViewSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def lookup(args):
     """The anonymous writer's view of a letter: status, answer and the history without
     internal notes or names.  A wrong code is a 404; too many of them a 429."""
@@ -166,6 +168,9 @@ def lookup(args):
 @blp.doc(security=[])
 @blp.arguments(ReceiptMessageSchema)
 @blp.response(201, ReceiptEventSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def message(args) -> LetterEvent:
     """Add to an anonymous letter (dated to the day only).  An archived letter takes no
     more messages (409)."""

@@ -153,3 +153,13 @@ def test_the_throttle_keeps_no_address(app):
     assert keys["10.1.2.3"] != keys["10.1.2.4"]
     for address, key in keys.items():
         assert address not in key and address.replace(".", "") not in key
+
+
+def test_the_document_says_no_token_and_code_in_the_body(client):
+    doc = client.get(f"{API}/openapi.json").get_json()
+    for path in ("/api/v1/receipts/lookup", "/api/v1/receipts/messages"):
+        operation = doc["paths"][path]["post"]
+        assert operation["security"] == []
+        assert not [p for p in operation.get("parameters", []) if p["in"] == "query"]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert "code" in doc["components"]["schemas"][schema.rsplit("/", 1)[-1]]["required"]
