@@ -38,6 +38,8 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": False,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per minute",
     "LOGIN_ATTEMPTS_PER_ADDRESS": "60 per minute",
+    # argon2id parameters: a profile of argon2-cffi (argon2.profiles).
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     # Sessions: a server-side record behind every cookie, so it can be revoked.
     "SESSION_IDLE_MINUTES": 60,
     "SESSION_ABSOLUTE_HOURS": 12,

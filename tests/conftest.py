@@ -33,6 +33,9 @@ def make_config(database_url: str, tmp_path, **extra) -> dict:
         "DEMO_BOOTSTRAP": False,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # nothing listens: tests that send mail use the smtp fixture
+        # argon2id all the same, with the cheapest parameters: hashing at production cost
+        # would take most of the suite's time (tests/auth checks the production profile).
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
     }
     config.update(extra)
     return config

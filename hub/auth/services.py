@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import argon2.profiles
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -21,16 +22,26 @@ from hub.extensions import db
 from hub.org.models import User
 from hub.org.services import find_user
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the parameters of the configured profile (``PASSWORD_HASH_PROFILE``:
+    RFC 9106's low-memory profile by default; the test suite uses the cheapest one)."""
+    hasher = current_app.extensions.get("hub.password_hasher")
+    if hasher is None:
+        profile = getattr(argon2.profiles, current_app.config["PASSWORD_HASH_PROFILE"])
+        hasher = PasswordHasher.from_parameters(profile)
+        current_app.extensions["hub.password_hasher"] = hasher
+        # Verified when the username is unknown, so both failures take the same time.
+        current_app.extensions["hub.dummy_hash"] = hasher.hash(secrets.token_hex(16))
+    return hasher
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "hub_"
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def set_password(user: User, password: str) -> None:
@@ -47,10 +58,10 @@ def check_password(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 
@@ -60,7 +71,7 @@ def authenticate(username: str, password: str) -> User | None:
     user = find_user(username or "")
     if user is None or not user.password_hash:
         try:
-            _hasher.verify(_DUMMY_HASH, password or "")
+            _hasher().verify(current_app.extensions["hub.dummy_hash"], password or "")
         except VerificationError:
             pass
         return None

@@ -169,3 +169,15 @@ def test_every_demo_account_logs_in(app, demo, get_csrf):
     for username in demo:
         c = app.test_client()
         assert post_login(c, get_csrf, username, "hub-demo").status_code == 302, username
+
+
+def test_production_hashes_are_argon2id_with_rfc_9106_parameters(app):
+    from argon2 import extract_parameters
+
+    from hub.auth.services import hash_password
+    app.config["PASSWORD_HASH_PROFILE"] = "RFC_9106_LOW_MEMORY"
+    app.extensions.pop("hub.password_hasher", None)
+    hashed = hash_password("correct-horse")
+    params = extract_parameters(hashed)
+    assert hashed.startswith("$argon2id$")
+    assert (params.time_cost, params.memory_cost, params.parallelism) == (3, 65536, 4)
