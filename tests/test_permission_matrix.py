@@ -80,9 +80,6 @@ RULES = {
     "api-public": Rule("200", "200", "400 validation_error"),
     # API with a bearer token.
     "api-token": Rule("401 unauthorized", "200", "401 unauthorized"),
-    # API for the admin only.
-    "api-admin": Rule("401 unauthorized", "200", "401 unauthorized", frozenset({"admin"}),
-                      "404 not_found"),
 }
 
 #: Every endpoint of the hub and its rule.
