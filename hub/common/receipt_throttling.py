@@ -1,4 +1,5 @@
-"""Throttling of wrong receipt codes that keeps no trace of who asked.
+"""Throttling of wrong receipt codes that keeps no trace of who asked: one count per asker
+for every door a code can be typed into (the receipt pages and ``/api/v1/receipts``).
 
 Flask-Limiter stores a counter under a key for every caller.  Here the key is an HMAC of
 the remote address under a random secret that lives only in this process's memory and is
@@ -53,7 +54,8 @@ def _too_many_wrong_codes() -> str:
     return _("查询码错误次数过多，请稍后再试。")
 
 
-#: For every view that looks a code up (the pages here, and the API may share it).
+#: For every view that looks a code up: a wrong code on a page and one on the API count
+#: together, or guessing would simply go on at the other door.
 limit_wrong_codes = limiter.shared_limit(
     WRONG_CODES,
     scope="receipt-codes",

@@ -1,18 +1,18 @@
 """The receipt pages: type the code, see the item's status, answer and messages, and send
 a follow-up.  A wrong code is a 404 that says only that the code was not found, and wrong
-codes are throttled (see ``throttling``).  Nothing here flashes, since flashes live in the
-session."""
+codes are throttled (see ``hub.common.receipt_throttling``).  Nothing here flashes, since
+flashes live in the session."""
 from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
 
+from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.mailbox.services import LetterError
 from hub.receipts import bp
 from hub.receipts.forms import LookupForm, MessageForm
 from hub.receipts.kinds import Receipt, find_receipt
-from hub.receipts.throttling import limit_wrong_codes
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -33,7 +33,11 @@ def lookup():
 def message():
     form = MessageForm()
     valid = form.validate_on_submit()
-    receipt = find_receipt(form.code.data if not form.code.errors else None)
+    if form.code.errors:  # a broken form, not a wrong code
+        lookup_form = LookupForm(formdata=None)
+        lookup_form.code.errors = form.code.errors
+        return render_template("receipts/lookup.html", form=lookup_form), 400
+    receipt = find_receipt(form.code.data)
     if receipt is None:
         return not_found(LookupForm(formdata=None))
     if not valid:

@@ -16,6 +16,10 @@ e-mails, exports and search:
 Everybody else gets a 404, and the report is in none of their lists or counts.
 Anonymous reports keep no author and only the day of filing, and no notification is sent
 at the moment of writing (the unit hears of them through a periodic digest).
+
+Each step happens now unless given ``at`` (a past moment, for the demo company and for
+reports carried over from paper records); the history, the audit log and the report's time
+stamps agree.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ from hub.common.workdays import end_of_day_utc, local_date
 from hub.extensions import db
 from hub.notifications.services import notify
 from hub.org.models import Department, HandlingUnit, UnitMembership, User
+from hub.org.permissions import is_hr
 from hub.org.services import department_head, management_line
 from hub.suggestions.models import (
     KIND_PREFIXES,
@@ -334,11 +339,11 @@ def filer_label(user: User, report: Report, revealed: bool = False) -> str:
 # --- audit -----------------------------------------------------------------------------
 
 def audit(actor: User | None, report: Report | None, action: str, detail: str = "",
-          unit: HandlingUnit | None = None) -> None:
+          unit: HandlingUnit | None = None, at: datetime | None = None) -> None:
     """Append an audit row.  Never called for anonymous filers (a timestamped row would
     point at them)."""
     db.session.add(ReportAudit(
-        at=utcnow(), actor_id=actor.id if actor else None,
+        at=at or utcnow(), actor_id=actor.id if actor else None,
         report_id=report.id if report else None,
         unit_id=(unit.id if unit else (report.unit_id if report else None)),
         action=action, detail=detail[:500]))
@@ -465,7 +470,7 @@ def _event(report: Report, actor: User | None, action: str, *, text: str = "",
 
 
 def _transition(report: Report, actor: User, action: str, *, text: str = "",
-                visibility: str = "filer") -> None:
+                visibility: str = "filer", at: datetime | None = None) -> None:
     if not can_view_report(actor, report):
         abort(404)
     sources, target = TRANSITIONS[action]
@@ -480,23 +485,26 @@ def _transition(report: Report, actor: User, action: str, *, text: str = "",
     if target is not None:
         report.status = target
     _event(report, actor, action, text=text, visibility=visibility, from_status=before,
-           to_status=target)
-    audit(actor, report, "change", action)
+           to_status=target, at=at)
+    audit(actor, report, "change", action, at=at)
 
 
-def accept(report: Report, actor: User, text: str = "") -> None:
-    _transition(report, actor, "accept", text=_clean(text, "text", TEXT_MAX, required=False))
-    report.accepted_at = utcnow()
+def accept(report: Report, actor: User, text: str = "", *, at: datetime | None = None) -> None:
+    at = at or utcnow()
+    _transition(report, actor, "accept", text=_clean(text, "text", TEXT_MAX, required=False),
+                at=at)
+    report.accepted_at = at
     _notify_filer(report, _("您提交的 %(number)s 已受理", number=report.number))
     db.session.flush()
 
 
-def assign(report: Report, actor: User, handler: User | None, text: str = "") -> None:
+def assign(report: Report, actor: User, handler: User | None, text: str = "", *,
+           at: datetime | None = None) -> None:
     if handler is None or not is_handler(handler, report):
         message = _("承办人必须是可以处理此事项的受理部门成员。")
         raise ReportError(message, {"handler_id": [message]})
     _transition(report, actor, "assign", visibility="handlers",
-                text=_clean(text, "text", TEXT_MAX, required=False) or handler.name)
+                text=_clean(text, "text", TEXT_MAX, required=False) or handler.name, at=at)
     report.handler = handler
     if handler.id != actor.id:
         notify(handler, kind="report.assigned",
@@ -512,30 +520,34 @@ def urgency_due(urgency: str, start: datetime) -> datetime:
     return end_of_day_utc(local_date(start))
 
 
-def set_urgency(report: Report, actor: User, urgency: str) -> None:
+def set_urgency(report: Report, actor: User, urgency: str, *,
+                at: datetime | None = None) -> None:
     if urgency not in URGENCIES:
         raise ReportError(_("未知的紧急程度。"), {"urgency": [_("未知的紧急程度。")]})
+    at = at or utcnow()
     _transition(report, actor, "set_urgency", text=str(URGENCY_LABELS[urgency]),
-                visibility="handlers")
+                visibility="handlers", at=at)
     report.urgency = urgency
-    report.handle_due_at = urgency_due(urgency, utcnow())
+    report.handle_due_at = urgency_due(urgency, at)
     report.escalation_level = 0
     db.session.flush()
 
 
 def request_rectification(report: Report, actor: User, *, department: Department | None,
-                          due_date: date | None, text: str) -> Rectification:
+                          due_date: date | None, text: str,
+                          at: datetime | None = None) -> Rectification:
     text = _clean(text, "text", TEXT_MAX)
+    at = at or utcnow()
     if department is None:
         raise ReportError(_("请选择整改部门。"), {"department_id": [_("请选择整改部门。")]})
-    if due_date is None or due_date < local_date(utcnow()):
+    if due_date is None or due_date < local_date(at):
         message = _("请填写不早于今天的整改期限。")
         raise ReportError(message, {"due_date": [message]})
     _transition(report, actor, "request_rectification", visibility="handlers",
                 text=_("%(department)s，期限 %(due)s：%(text)s", department=department.name,
-                       due=due_date.isoformat(), text=text))
+                       due=due_date.isoformat(), text=text), at=at)
     rect = Rectification(report=report, department=department, requested_by_id=actor.id,
-                         requested_at=utcnow(), due_at=end_of_day_utc(due_date),
+                         requested_at=at, due_at=end_of_day_utc(due_date),
                          request_text=text)
     db.session.add(rect)
     db.session.flush()
@@ -561,18 +573,20 @@ def rectifications_for(user: User) -> list[Rectification]:
     return [r for r in rows if can_view_rectification(user, r)]
 
 
-def complete_rectification(rect: Rectification, actor: User, text: str) -> None:
+def complete_rectification(rect: Rectification, actor: User, text: str, *,
+                           at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX)
+    at = at or utcnow()
     head = department_head(rect.department)
     if head is None or head.id != actor.id:
         abort(404)
     if rect.status == "done":
         raise InvalidTransition(_("该整改已完成。"))
-    rect.status, rect.done_at, rect.done_text, rect.done_by_id = "done", utcnow(), text, \
-        actor.id
+    rect.status, rect.done_at, rect.done_text, rect.done_by_id = "done", at, text, actor.id
     _event(rect.report, actor, "rectification_done", visibility="handlers",
-           text=_("%(department)s：%(text)s", department=rect.department.name, text=text))
-    audit(actor, rect.report, "change", "rectification_done")
+           text=_("%(department)s：%(text)s", department=rect.department.name, text=text),
+           at=at)
+    audit(actor, rect.report, "change", "rectification_done", at=at)
     for person in _responsible(rect.report):
         notify(person, kind="report.rectification",
                title=_("%(number)s 的整改已完成", number=rect.report.number),
@@ -594,10 +608,10 @@ def _parse_amount(value) -> Decimal | None:
 
 
 def adopt(report: Report, actor: User, *, reason: str, expected_benefit: str = "",
-          reward_amount=None, reward_note: str = "") -> None:
+          reward_amount=None, reward_note: str = "", at: datetime | None = None) -> None:
     reason = _clean(reason, "text", TEXT_MAX)
     amount = _parse_amount(reward_amount)
-    _transition(report, actor, "adopt", text=reason)
+    _transition(report, actor, "adopt", text=reason, at=at)
     report.decision_reason = reason
     report.expected_benefit = _clean(expected_benefit, "expected_benefit", TEXT_MAX,
                                      required=False)
@@ -607,34 +621,36 @@ def adopt(report: Report, actor: User, *, reason: str, expected_benefit: str = "
     db.session.flush()
 
 
-def decline(report: Report, actor: User, reason: str) -> None:
+def decline(report: Report, actor: User, reason: str, *, at: datetime | None = None) -> None:
     reason = _clean(reason, "text", TEXT_MAX)
-    _transition(report, actor, "decline", text=reason)
+    _transition(report, actor, "decline", text=reason, at=at)
     report.decision_reason = reason
     _notify_filer(report, _("您的建议 %(number)s 未被采纳", number=report.number))
     db.session.flush()
 
 
-def resolve(report: Report, actor: User, outcome: str) -> None:
+def resolve(report: Report, actor: User, outcome: str, *, at: datetime | None = None) -> None:
     outcome = _clean(outcome, "text", TEXT_MAX)
-    _transition(report, actor, "resolve", text=outcome, visibility="handlers")
+    _transition(report, actor, "resolve", text=outcome, visibility="handlers", at=at)
     report.outcome = outcome
     db.session.flush()
 
 
-def answer(report: Report, actor: User, text: str) -> None:
+def answer(report: Report, actor: User, text: str, *, at: datetime | None = None) -> None:
     text = _clean(text, "text", TEXT_MAX)
-    _transition(report, actor, "answer", text=text)
-    report.answer, report.answered_at = text, utcnow()
+    at = at or utcnow()
+    _transition(report, actor, "answer", text=text, at=at)
+    report.answer, report.answered_at = text, at
     _notify_filer(report, _("您提交的 %(number)s 已答复", number=report.number))
     db.session.flush()
 
 
-def close(report: Report, actor: User, reason: str) -> None:
+def close(report: Report, actor: User, reason: str, *, at: datetime | None = None) -> None:
     """Close with a reason.  Nothing is deleted: the full record stays."""
     reason = _clean(reason, "text", TEXT_MAX)
-    _transition(report, actor, "close", text=reason)
-    report.close_reason, report.closed_at = reason, utcnow()
+    at = at or utcnow()
+    _transition(report, actor, "close", text=reason, at=at)
+    report.close_reason, report.closed_at = reason, at
     db.session.flush()
 
 
@@ -656,35 +672,43 @@ def exclude_handler(report: Report, actor: User, person: User, reason: str = "")
     db.session.flush()
 
 
-def add_note(report: Report, actor: User, text: str) -> None:
+def add_note(report: Report, actor: User, text: str, *, at: datetime | None = None) -> None:
     if not can_act(actor, report, "note"):
         abort(404)
-    _event(report, actor, "note", text=_clean(text, "text", TEXT_MAX), visibility="handlers")
-    audit(actor, report, "change", "note")
+    _event(report, actor, "note", text=_clean(text, "text", TEXT_MAX), visibility="handlers",
+           at=at)
+    audit(actor, report, "change", "note", at=at)
     db.session.flush()
 
 
-def add_comment(report: Report, actor: User, text: str) -> None:
+def add_comment(report: Report, actor: User, text: str, *,
+                at: datetime | None = None) -> None:
     """分析应用: the filer's department head (or a handler) comments on a suggestion."""
     if not can_act(actor, report, "comment"):
         abort(404)
     _event(report, actor, "comment", text=_clean(text, "text", TEXT_MAX),
-           visibility="reviewers")
-    audit(actor, report, "change", "comment")
+           visibility="reviewers", at=at)
+    audit(actor, report, "change", "comment", at=at)
     db.session.flush()
 
 
-def reply(report: Report, actor: User, text: str) -> None:
-    """A handler's message to the filer (named: in the hub; anonymous: on the receipt)."""
-    if not can_act(actor, report, "reply"):
+def reply(report: Report, actor: User, text: str, *,
+          at: datetime | None = None) -> ReportEvent:
+    """A handler's message to the filer (named: in the hub; anonymous: on the receipt).  A
+    closed report takes no more messages either way."""
+    if not is_handler(actor, report):
         abort(404)
-    _event(report, actor, "reply", text=_clean(text, "text", TEXT_MAX))
-    audit(actor, report, "change", "reply")
+    if not can_act(actor, report, "reply"):
+        raise InvalidTransition(_("此事项已关闭，不能再留言。"))
+    event = _event(report, actor, "reply", text=_clean(text, "text", TEXT_MAX), at=at)
+    audit(actor, report, "change", "reply", at=at)
     _notify_filer(report, _("%(number)s 有新的回复", number=report.number))
     db.session.flush()
+    return event
 
 
-def add_filer_message(report: Report, text: str, filer: User | None = None) -> None:
+def add_filer_message(report: Report, text: str, filer: User | None = None, *,
+                      at: datetime | None = None) -> ReportEvent:
     """A message from the filer: signed in for a named report, through the receipt
     (``filer`` None) for an anonymous one — then dated to the day only, and the handlers
     hear of it through the next digest, not at once."""
@@ -693,11 +717,13 @@ def add_filer_message(report: Report, text: str, filer: User | None = None) -> N
         raise InvalidTransition(_("此事项已关闭，不能再留言。"))
     if filer is not None and not is_filer(filer, report):
         abort(404)
-    at = _start_of_day_utc(local_date(utcnow())) if filer is None else None
-    _event(report, filer, "message", text=text, at=at)
+    if filer is None:
+        at = _start_of_day_utc(local_date(at or utcnow()))
+    event = _event(report, filer, "message", text=text, at=at)
     if filer is not None:
         _notify_team(report, _("%(number)s 有提交人的新留言", number=report.number))
     db.session.flush()
+    return event
 
 
 def report_by_receipt(code: str | None) -> Report | None:
@@ -860,6 +886,17 @@ def filter_reports(stmt: Select, *, kind: str | None = None, status: str | None 
 
 
 SMALL_CELL = 5
+
+
+def can_view_report_stats(user: User) -> bool:
+    """The statistics (by kind, month, status and the filer's department): HR and the heads
+    of the handling units.  Each of them counts only the reports they may see."""
+    if not user.is_authenticated or not user.active:
+        return False
+    return is_hr(user) or db.session.scalar(
+        select(UnitMembership.unit_id).where(UnitMembership.user_id == user.id,
+                                             UnitMembership.is_head.is_(True)).limit(1)
+    ) is not None
 
 
 def suppress_small(count: int) -> int | str:
