@@ -13,23 +13,20 @@ What the figures mean (months are calendar months in the company's timezone):
   date, counted for the department that held the letter then); overdue now: as of now,
   whatever month is shown.
 
-The export writes every cell as text, so a subject such as ``=cmd|' /C calc'!A0`` stays a
-subject and never becomes a formula.
+The export writes every cell as text (``hub.common.spreadsheets``), so a subject such as
+``=cmd|' /C calc'!A0`` stays a subject and never becomes a formula.
 """
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, or_, select
 
+from hub.common.spreadsheets import text_workbook
 from hub.common.time import company_tz, utcnow
 from hub.common.workdays import local_date, working_days_between
 from hub.extensions import db
@@ -288,37 +285,8 @@ def letters_filed_in(month: Month) -> list[Letter]:
         .order_by(Letter.year, Letter.seq)))
 
 
-def _text(value) -> str:
-    """A cell's text: openpyxl refuses control characters that XML cannot hold."""
-    if value is None:
-        return ""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
-
-
-def _fill(sheet: Worksheet, rows: list[list]) -> None:
-    """Write every cell as text: type ``s`` (openpyxl would otherwise store a value that
-    starts with ``=`` as a formula) and Excel's quote prefix, so that editing the cell later
-    does not turn it into one either."""
-    for r, row in enumerate(rows, 1):
-        for c, value in enumerate(row, 1):
-            cell = sheet.cell(row=r, column=c)
-            cell.value = _text(value)
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    for c, width in enumerate((18, 14, 12, 40, 10, 16, 12, 12, 10), 1):
-        if c <= sheet.max_column:
-            sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = width
-
-
-def text_workbook(sheets: list[tuple[str, list[list]]]) -> bytes:
-    """An .xlsx file of ``(title, rows)`` sheets in which every cell is text."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets:
-        _fill(book.create_sheet(title), rows)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+#: Column widths of the export's sheets, from the first column on.
+WIDTHS = (18, 14, 12, 40, 10, 16, 12, 12, 10)
 
 
 def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:
@@ -358,4 +326,4 @@ def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:
             _("是") if letter.anonymous else _("否"),
         ])
     return text_workbook([(_("概况"), summary), (_("按部门"), departments),
-                          (_("按类别"), categories), (_("来信明细"), letters)])
+                          (_("按类别"), categories), (_("来信明细"), letters)], WIDTHS)

@@ -5,9 +5,7 @@ GETs with the month in the URL, so a month's figures are a link one can bookmark
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,12 +13,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 
+from hub.common.spreadsheets import xlsx_response
 from hub.common.time import utcnow
 from hub.mailbox import bp
 from hub.mailbox.stats import Month, export_workbook, monthly_stats
 from hub.org.permissions import is_gm_office
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _valid_month(form, field) -> None:
@@ -67,8 +64,5 @@ def stats_xlsx():
     if form.month.errors:  # a file of another month than the one asked for would mislead
         abort(400, form.month.errors[0])
     month = form.chosen_month()
-    response = Response(export_workbook(monthly_stats(month)), mimetype=XLSX)
-    name = _("总经理信箱月度统计-%(month)s.xlsx", month=month)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"gm-mailbox-{month}.xlsx\"; filename*=UTF-8''{quote(name)}")
-    return response
+    return xlsx_response(export_workbook(monthly_stats(month)), f"gm-mailbox-{month}.xlsx",
+                         _("总经理信箱月度统计-%(month)s.xlsx", month=month))
