@@ -14,6 +14,7 @@ from wtforms import (
     DateField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -38,6 +39,10 @@ NOBODY = 0  # the select value for "no handler by name" / "no filter"
 REQUIRED = _l("请填写此项。")
 
 
+def _options(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _too_long(limit: int):
     return Length(max=limit, message=_l("不能超过 %(n)s 个字符。", n=limit))
 
@@ -49,7 +54,7 @@ class WriteForm(FlaskForm):
                                                  _too_long(SUBJECT_MAX)])
     category = SelectField(
         _l("类别"),
-        choices=[("", _l("请选择…"))] + list(CATEGORY_LABELS.items()),
+        choices=_options(("", _l("请选择…")), *CATEGORY_LABELS.items()),
         validators=[InputRequired(_l("请选择类别。"))],
         validate_choice=False,  # checked below, with a message of our own
     )
@@ -57,14 +62,19 @@ class WriteForm(FlaskForm):
     attachments = MultipleFileField(_l("附件"))
     anonymous = RadioField(
         _l("署名方式"),
-        choices=[("named", _l("署名来信")), ("anonymous", _l("匿名来信"))],
+        choices=_options(("named", _l("署名来信")), ("anonymous", _l("匿名来信"))),
         default="named",
         validators=[InputRequired(_l("请选择署名方式。"))],
+        validate_choice=False,
     )
 
     def validate_category(self, field) -> None:
         if field.data not in CATEGORY_LABELS:
             raise ValidationError(_l("请从列表中选择类别。"))
+
+    def validate_anonymous(self, field) -> None:
+        if field.data not in ("named", "anonymous"):
+            raise ValidationError(_l("请选择署名方式。"))
 
     @property
     def is_anonymous(self) -> bool:
@@ -78,9 +88,9 @@ class LetterFilterForm(PageForm):
     the choices is an error on that field and filters nothing."""
 
     status = SelectField(_l("状态"), default="",
-                         choices=[("", _l("全部状态"))] + list(STATUS_LABELS.items()))
+                         choices=_options(("", _l("全部状态")), *STATUS_LABELS.items()))
     category = SelectField(_l("类别"), default="",
-                           choices=[("", _l("全部类别"))] + list(CATEGORY_LABELS.items()))
+                           choices=_options(("", _l("全部类别")), *CATEGORY_LABELS.items()))
     department = SelectField(_l("承办部门"), coerce=int, default=NOBODY)
     overdue = BooleanField(_l("只看超期"))
 

@@ -67,6 +67,8 @@ PER_PAGE = 20
 OFFICE_PER_PAGE = 50
 #: The due date an assignment form suggests: a working week.
 SUGGESTED_WORKING_DAYS = 5
+#: The URL arguments of a letter list.
+FILTERS = ("status", "category", "department", "overdue", "page")
 #: Service field names that a form calls differently.
 FIELD_NAMES = {"department_id": "department", "handler_id": "handler"}
 
@@ -116,7 +118,7 @@ def write():
                                 uploads=form.attachments.data)
         except (LetterError, AttachmentError) as error:
             db.session.rollback()
-            show_error(form, error, attachment_field="attachments")
+            show_error(form, error)
         else:
             db.session.commit()
             if filed.receipt_code:
@@ -138,10 +140,10 @@ def attachment_limits() -> dict:
             "types": types, "accept": ",".join("." + t for t in types)}
 
 
-def show_error(form: Form, error: Exception, attachment_field: str | None = None) -> None:
+def show_error(form: Form, error: LetterError | AttachmentError) -> None:
     """Put a service's refusal next to the fields it names, or above the form."""
     if isinstance(error, AttachmentError):
-        getattr(form, attachment_field).errors = [str(error)]
+        form.attachments.errors = [str(error)]
         return
     placed = False
     for name, messages in error.fields.items():
@@ -159,7 +161,8 @@ def show_error(form: Form, error: Exception, attachment_field: str | None = None
 def inbox():
     """我的来信.  The GM office's links with ``?status=`` (notifications) mean its inbox."""
     if is_gm_office(current_user) and request.args.get("status"):
-        return redirect(url_for("mailbox.office", **request.args))
+        return redirect(url_for("mailbox.office", **{
+            name: value for name, value in request.args.items() if name in FILTERS}))
     mine = visible_letters(current_user).where(Letter.author_id == current_user.id)
     return letter_list("mailbox/inbox.html", mine, PER_PAGE)
 
