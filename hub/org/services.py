@@ -110,7 +110,7 @@ def set_manager(user: User, manager: User | None, *, by: User | None = None,
     if (user.manager_id or None) == (manager.id if manager else None):
         return
     if would_create_loop(user, manager):
-        raise OrgError("上级设置会形成汇报环路。")
+        raise OrgError(_("上级设置会形成汇报环路。"))
     at = at or utcnow()
     current = db.session.scalar(
         select(ReportingLine).where(
@@ -185,7 +185,7 @@ def department_tree() -> list[tuple[Department, int]]:
 
 def set_department_parent(dept: Department, parent: Department | None) -> None:
     if parent is not None and any(d.id == parent.id for d in department_subtree(dept)):
-        raise OrgError("不能把部门移到它自己或它的下级部门之下。")
+        raise OrgError(_("不能把部门移到它自己或它的下级部门之下。"))
     dept.parent = parent
     db.session.flush()
 
@@ -206,7 +206,7 @@ def set_roles(user: User, roles: Iterable[str]) -> None:
     wanted = set(roles)
     unknown = wanted - set(ROLES)
     if unknown:
-        raise OrgError(f"未知角色: {', '.join(sorted(unknown))}")
+        raise OrgError(_("未知角色：%(roles)s", roles=", ".join(sorted(unknown))))
     user.role_rows = [r for r in user.role_rows if r.role in wanted] + [
         UserRole(role=r) for r in sorted(wanted - user.roles)
     ]
