@@ -120,9 +120,14 @@ ROUTES = {
     "mailbox.stats_xlsx": "gm-office",
     # 合理化建议与举报 suggestions and reports.
     "suggestions.index": "login",
+    "suggestions.new": "login",
     "suggestions.report": "login",
+    "suggestions.attachment": "login",
+    "suggestions.act": "login",
+    "suggestions.reveal": "login",
     "suggestions.queue": "handling-units",
     "suggestions.rectification": "handlers",
+    "suggestions.rectification_done": "handlers",
     # 系统管理: the admin only.
     "admin.index": "admin",
     "admin.users": "admin",
@@ -149,6 +154,11 @@ ROUTES = {
     "api_letters.letters": "api-token",
     "api_letters.letter": "api-token",
     "api_letters.act": "api-token",
+    "api_reports.submit": "api-token",
+    "api_reports.reports": "api-token",
+    "api_reports.report": "api-token",
+    "api_reports.act": "api-token",
+    "api_reports.message": "api-token",
 }
 
 
@@ -162,19 +172,31 @@ def own_letter(user, uploads=()):
                        uploads=list(uploads)).letter
 
 
+def text_upload() -> FileStorage:
+    return FileStorage(io.BytesIO("附件内容".encode()), filename="附件.txt",
+                       content_type="text/plain")
+
+
 def own_letter_with_attachment(user) -> dict:
-    upload = FileStorage(io.BytesIO("附件内容".encode()), filename="附件.txt",
-                         content_type="text/plain")
-    letter = own_letter(user, [upload])
+    letter = own_letter(user, [text_upload()])
     return {"letter_id": letter.id, "attachment_id": letter.attachments[0].id}
 
 
-def own_report(user) -> int:
+def own_report(user, uploads=()) -> int:
     """A suggestion ``user`` filed under their name: the filer may always open it."""
     from hub.suggestions.services import file_report
 
     return file_report(user, kind="suggestion", subject="权限矩阵", body="测试建议",
-                       anonymous=False).report.id
+                       anonymous=False, uploads=list(uploads)).report.id
+
+
+def own_report_with_attachment(user) -> dict:
+    from hub.extensions import db
+    from hub.suggestions.models import Report
+
+    report_id = own_report(user, [text_upload()])
+    return {"report_id": report_id,
+            "attachment_id": db.session.get(Report, report_id).attachments[0].id}
 
 
 def rectification(user) -> int:
@@ -206,6 +228,7 @@ ARGUMENTS = {
 #: Endpoints whose arguments belong together (a letter and one of its attachments).
 URL_VALUES = {
     "mailbox.attachment": own_letter_with_attachment,
+    "suggestions.attachment": own_report_with_attachment,
 }
 
 

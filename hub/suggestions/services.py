@@ -251,6 +251,15 @@ def can_view_report(user: User, report: Report) -> bool:
     return is_filer(user, report) or is_handler(user, report) or is_reviewer(user, report)
 
 
+def handles_reports(user: User) -> bool:
+    """Members of a handling unit have a triage queue (empty while nothing is theirs, e.g.
+    the fallback unit); everybody else has none."""
+    if not user.is_authenticated or not user.active:
+        return False
+    return db.session.scalar(select(UnitMembership.unit_id)
+                             .where(UnitMembership.user_id == user.id).limit(1)) is not None
+
+
 def can_act(user: User, report: Report, action: str) -> bool:
     if action in TRANSITIONS:
         if report.status not in TRANSITIONS[action][0]:
@@ -563,6 +572,20 @@ def can_view_rectification(user: User, rect: Rectification) -> bool:
     """The department's head sees the request (never the report); handlers see it too."""
     head = department_head(rect.department)
     return (head is not None and head.id == user.id) or is_handler(user, rect.report)
+
+
+def get_rectification_or_404(rectification_id: int, user: User) -> Rectification:
+    rect = db.session.get(Rectification, rectification_id)
+    if rect is None or not can_view_rectification(user, rect):
+        abort(404)
+    return rect
+
+
+def can_complete_rectification(user: User, rect: Rectification) -> bool:
+    """The head of the department reports an open rectification done (handlers only
+    follow it)."""
+    head = department_head(rect.department)
+    return rect.status == "requested" and head is not None and head.id == user.id
 
 
 def rectifications_for(user: User) -> list[Rectification]:

@@ -1,27 +1,368 @@
-"""Pages of the suggestion and report inbox (being built)."""
-from flask import render_template
+"""Pages of the 合理化建议与举报 inbox: filing, my items, the triage queue, a report with its
+timeline and actions, and a rectification request.
+
+The views translate HTTP: every rule (who may see or do what, the lifecycle, anonymity,
+the audit) lives in ``hub.suggestions.services``; a view reads a form, calls a service,
+commits once and renders.  A report the person may not see is a 404 on every route that
+names it, and is in none of their lists or counts: every list starts from
+``visible_report_ids``.
+
+URLs::
+
+    /suggestions/new                        提交 (never access-logged, see hub.common.logging)
+    /suggestions/                           我的建议; a head's 本部门的合理化建议; 整改任务
+    /suggestions/queue                      事项处理: the reports I handle
+    /suggestions/reports/<id>               a report, its history and my actions
+    /suggestions/reports/<id>/actions/<a>   one action (POST)
+    /suggestions/reports/<id>/reveal        a named filer's identity, one audited click (POST)
+    /suggestions/rectifications/<id>        a rectification request (not the report behind it)
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
+from hub.common.attachments import AttachmentError, download_response
+from hub.common.forms import attachment_limits, department_choices, people_choices, show_error
+from hub.common.markdown import render_markdown
+from hub.common.time import utcnow
+from hub.common.workdays import add_working_days, local_date
+from hub.extensions import db
+from hub.org.directory import Page
+from hub.org.models import User
+from hub.org.services import heads_of
 from hub.suggestions import bp
-from hub.suggestions.services import get_report_or_404
+from hub.suggestions.forms import (
+    ACTION_FORMS,
+    KIND_HELP,
+    LISTS,
+    ActionForm,
+    FileForm,
+    IndexForm,
+    QueueFilterForm,
+    RectificationDoneForm,
+    RevealForm,
+)
+from hub.suggestions.models import URGENCIES, Rectification, Report
+from hub.suggestions.services import (
+    ACTION_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+    ReportError,
+    allowed_actions,
+    can_act,
+    can_complete_rectification,
+    complete_rectification,
+    effective_unit,
+    file_report,
+    filer_label,
+    filter_reports,
+    get_rectification_or_404,
+    get_report_or_404,
+    handles_reports,
+    handling_team,
+    is_filer,
+    is_handler,
+    is_reviewer,
+    overdue_reasons,
+    perform,
+    record_view,
+    rectifications_for,
+    reveal_filer,
+    route_for,
+    visible_events,
+    visible_report_ids,
+)
 
+PER_PAGE = 20
+QUEUE_PER_PAGE = 50
+#: The deadline a rectification form suggests: a working week.
+SUGGESTED_RECTIFICATION_DAYS = 5
+OVERDUE_LABELS = {"ack": _l("受理超期"), "feedback": _l("反馈超期"), "urgency": _l("办理超期")}
+#: The queue's orders, as sort keys over the reports.
+ORDERS = {
+    "newest": (lambda r: (r.filed_on, r.id), True),
+    "oldest": (lambda r: (r.filed_on, r.id), False),
+    "urgency": (lambda r: (URGENCIES.index(r.urgency), r.handle_due_at or datetime.max,
+                           r.filed_on, r.id), False),
+}
+
+
+# --- helpers every template may use ----------------------------------------------------------
+
+@bp.app_template_filter("report_kind")
+def report_kind(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+@bp.app_template_filter("report_status")
+def report_status(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@bp.app_template_filter("report_urgency")
+def report_urgency(urgency: str) -> str:
+    return URGENCY_LABELS.get(urgency, urgency)
+
+
+@bp.app_template_filter("report_action")
+def report_action(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@bp.app_template_filter("report_overdue")
+def report_overdue(reason: str) -> str:
+    return OVERDUE_LABELS.get(reason, reason)
+
+
+bp.add_app_template_global(overdue_reasons, "report_overdue_reasons")
+#: Whether the navigation offers "事项处理" (the triage queue) to a person.
+bp.add_app_template_global(handles_reports, "report_desk")
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = FileForm()
+    form.named.choices = people_choices(db.session.scalars(
+        select(User).where(User.active.is_(True))))
+    if form.validate_on_submit():
+        try:
+            filed = file_report(current_user, kind=form.kind.data, subject=form.subject.data,
+                                body=form.body.data, anonymous=form.is_anonymous,
+                                named_users=form.named_users(), uploads=form.attachments.data)
+        except (ReportError, AttachmentError) as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            if filed.receipt_code:
+                # Shown once, in this response only: never in a URL, the session or a log.
+                return render_template("suggestions/filed_anonymously.html",
+                                       report=filed.report, code=filed.receipt_code)
+            flash(_("已提交，登记号 %(number)s。受理部门将在 %(days)s 天内受理。",
+                    number=filed.report.number, days=current_app.config["REPORT_ACK_DAYS"]),
+                  "success")
+            return redirect(url_for("suggestions.report", report_id=filed.report.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("suggestions/new.html", form=form, limits=attachment_limits(),
+                           kind_help=KIND_HELP, destinations=destinations()), status
+
+
+def destinations() -> dict[str, str | None]:
+    """The unit each kind goes to today (routing is data the admin edits)."""
+    names: dict[str, str | None] = {}
+    for kind in KIND_LABELS:
+        try:
+            names[kind] = route_for(kind).name
+        except ReportError:
+            names[kind] = None
+    return names
+
+
+# --- lists -------------------------------------------------------------------------------------
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    """我的建议: what I filed under my name, or for a department head the department's named
+    suggestions (分析应用); above them the rectifications asked of departments I head."""
+    form = IndexForm(formdata=request.args)
+    form.validate()
+    lists = {"mine": visible_report_ids(current_user, select(Report).where(
+        Report.author_id == current_user.id))}
+    if heads_of(current_user):
+        lists["department"] = reviewed_suggestion_ids(current_user)
+    showing = form.showing() if form.showing() in lists else "mine"
+    return render_template(
+        "suggestions/index.html", now=utcnow(), showing=showing, labels=LISTS,
+        totals={name: len(ids) for name, ids in lists.items()},
+        page=page_of(lists[showing], form.page_number(), PER_PAGE),
+        rectifications=rectifications_for(current_user))
 
 
-@bp.route("/reports/<id:report_id>")
-def report(report_id: int):
-    get_report_or_404(report_id, current_user)
-    return render_template("main/index.html")
+def reviewed_suggestion_ids(user: User) -> list[int]:
+    """The named suggestions from the departments ``user`` heads, which they review."""
+    headed = [d.id for d in heads_of(user)]
+    ids = visible_report_ids(user, select(Report).where(
+        Report.kind == "suggestion", Report.author_department_id.in_(headed),
+        Report.author_id != user.id))
+    return [r.id for r in load_reports(ids) if is_reviewer(user, r)]
 
 
 @bp.route("/queue")
 def queue():
-    return render_template("main/index.html")
+    """事项处理: the reports the person handles, filtered and sorted; members of a handling
+    unit with nothing to handle get an empty list."""
+    if not handles_reports(current_user):
+        abort(404)
+    form = QueueFilterForm(formdata=request.args)
+    form.validate()
+    ids = visible_report_ids(current_user, filter_reports(select(Report), **form.criteria()))
+    handled = [r for r in load_reports(ids) if is_handler(current_user, r)]
+    key, newest_first = ORDERS[form.order()]
+    handled.sort(key=key, reverse=newest_first)
+    number = form.page_number()
+    page = Page(items=handled[(number - 1) * QUEUE_PER_PAGE:number * QUEUE_PER_PAGE],
+                total=len(handled), page=number, per_page=QUEUE_PER_PAGE)
+    return render_template("suggestions/queue.html", form=form, page=page,
+                           query_args=form.query_args(), now=utcnow())
 
+
+def load_reports(ids: list[int]) -> list[Report]:
+    """The reports of ``ids``, in that order."""
+    if not ids:
+        return []
+    by_id = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def page_of(ids: list[int], number: int, per_page: int) -> Page:
+    """One page of the reports of ``ids`` (already what the person may see)."""
+    chunk = ids[(number - 1) * per_page:number * per_page]
+    return Page(items=load_reports(chunk), total=len(ids), page=number, per_page=per_page)
+
+
+# --- a report ----------------------------------------------------------------------------------
+
+@bp.route("/reports/<id:report_id>")
+def report(report_id: int):
+    return report_page(get_report_or_404(report_id, current_user))
+
+
+@bp.route("/reports/<id:report_id>/actions/<action>", methods=["POST"])
+def act(report_id: int, action: str):
+    report = get_report_or_404(report_id, current_user)
+    if action not in ACTION_FORMS:
+        abort(404)
+    form = action_form(action, report, submitted=True)
+    if not form.validate_on_submit():
+        return report_page(report, failed=(action, form), status=400)
+    try:
+        perform(report, current_user, action, form.service_fields())
+    except ReportError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return report_page(report, failed=(action, form), status=error.status)
+    db.session.commit()
+    flash(_("已完成：%(action)s。", action=ACTION_LABELS[action]), "success")
+    return redirect(url_for("suggestions.report", report_id=report.id))
+
+
+@bp.route("/reports/<id:report_id>/reveal", methods=["POST"])
+def reveal(report_id: int):
+    """The name of a named filer, on this response only (never kept in the session): every
+    click is an audit row, so each reveal is one the head of the unit can read."""
+    report = get_report_or_404(report_id, current_user)
+    reveal_filer(current_user, report)
+    db.session.commit()
+    return report_page(report, revealed=True)
+
+
+@bp.route("/reports/<id:report_id>/attachments/<id:attachment_id>")
+def attachment(report_id: int, attachment_id: int):
+    report = get_report_or_404(report_id, current_user)
+    found = next((a for a in report.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    record_view(current_user, report)
+    db.session.commit()
+    return download_response(found)
+
+
+def action_form(action: str, report: Report, submitted: bool = False) -> ActionForm:
+    """The page form of ``action``, its selects filled: handlers from the report's handling
+    team, departments from the tree."""
+    cls = ACTION_FORMS[action]
+    form = cls(prefix=action) if submitted else cls(formdata=None, prefix=action,
+                                                    **initial_values(action, report))
+    if action == "assign":
+        form.handler.choices = people_choices(handling_team(report))
+    elif action == "exclude":
+        form.person.choices = people_choices(
+            p for p in handling_team(report) if p.id != current_user.id)
+    elif action == "request_rectification":
+        form.department.choices = department_choices()
+    return form
+
+
+def initial_values(action: str, report: Report) -> dict:
+    if action == "assign":
+        return {"handler": report.handler_id or current_user.id}
+    if action == "set_urgency":
+        return {"urgency": report.urgency}
+    if action == "request_rectification":
+        return {"due_date": add_working_days(local_date(utcnow()),
+                                             SUGGESTED_RECTIFICATION_DAYS)}
+    return {}
+
+
+def report_page(report: Report, failed: tuple[str, ActionForm] | None = None,
+                status: int = 200, revealed: bool = False):
+    """The report as the person may see it, with a form for each action they may take;
+    ``failed`` is a submitted form to show again with its errors.  Every rendering is a view
+    of the report, and is audited."""
+    record_view(current_user, report)
+    db.session.commit()
+    forms = {action: action_form(action, report)
+             for action in allowed_actions(current_user, report)}
+    problem = None
+    if failed is not None:
+        action, form = failed
+        if action in forms:
+            forms[action] = form  # its errors show next to its fields
+        else:  # an action that is not (or no longer) possible: say why above the page
+            problem = " ".join(str(m) for messages in form.errors.values() for m in messages)
+    handler_view = is_handler(current_user, report)
+    filer_view = is_filer(current_user, report)
+    return render_template(
+        "suggestions/report.html", report=report, forms=forms, problem=problem,
+        body=render_markdown(report.body), events=visible_events(current_user, report),
+        handler_view=handler_view, filer_view=filer_view, revealed=revealed,
+        filer=filer_label(current_user, report, revealed=revealed),
+        can_reveal=(not revealed and report.author is not None
+                    and can_act(current_user, report, "reveal")),
+        reveal_form=RevealForm(), unit=effective_unit(report),
+        overdue=overdue_reasons(report), now=utcnow(),
+    ), status
+
+
+# --- a rectification ---------------------------------------------------------------------------
 
 @bp.route("/rectifications/<id:rectification_id>")
 def rectification(rectification_id: int):
-    return render_template("main/index.html")
+    rect = get_rectification_or_404(rectification_id, current_user)
+    return rectification_page(rect, RectificationDoneForm(formdata=None))
+
+
+@bp.route("/rectifications/<id:rectification_id>/done", methods=["POST"])
+def rectification_done(rectification_id: int):
+    rect = get_rectification_or_404(rectification_id, current_user)
+    form = RectificationDoneForm()
+    if not form.validate_on_submit():
+        return rectification_page(rect, form, status=400)
+    try:
+        complete_rectification(rect, current_user, form.text.data)
+    except ReportError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return rectification_page(rect, form, status=error.status)
+    db.session.commit()
+    flash(_("已报告整改完成。"), "success")
+    return redirect(url_for("suggestions.rectification", rectification_id=rect.id))
+
+
+def rectification_page(rect: Rectification, form: RectificationDoneForm, status: int = 200):
+    """The request, its deadline and its state.  The department's head sees the report's
+    number only; its handlers get a link to it."""
+    return render_template(
+        "suggestions/rectification.html", rect=rect, form=form, now=utcnow(),
+        handler_view=is_handler(current_user, rect.report),
+        can_complete=can_complete_rectification(current_user, rect),
+    ), status

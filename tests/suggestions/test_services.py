@@ -96,6 +96,12 @@ def test_whistleblowing_falls_back_when_the_whole_unit_is_conflicted(app, demo):
     assert viewers(demo, report) == {"gmo"}
 
 
+def test_members_of_a_handling_unit_have_a_queue(app, demo):
+    assert sv.handles_reports(demo["hr1"]) and sv.handles_reports(demo["safety1"])
+    assert sv.handles_reports(demo["gmo"])  # the fallback unit: empty until something falls
+    assert not sv.handles_reports(demo["sales1"]) and not sv.handles_reports(demo["admin"])
+
+
 def test_the_unit_head_can_exclude_a_handler(app, demo):
     report = file(demo["sales1"]).report
     with pytest.raises(Exception):
@@ -181,9 +187,12 @@ def test_rectification_is_seen_by_the_department_not_the_report(app, demo):
     assert sv.can_view_rectification(demo["prod_head"], rect)
     assert not sv.can_view_report(demo["prod_head"], report)
     assert sv.rectifications_for(demo["prod_head"]) == [rect]
+    assert sv.can_complete_rectification(demo["prod_head"], rect)
+    assert not sv.can_complete_rectification(demo["safety1"], rect)  # follows it only
     sv.complete_rectification(rect, demo["prod_head"], "已加装隔音板")
     db.session.commit()
     assert rect.status == "done"
+    assert not sv.can_complete_rectification(demo["prod_head"], rect)
     assert "已加装隔音板" in " ".join(e.text for e in sv.visible_events(demo["safety1"], report))
 
 

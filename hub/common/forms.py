@@ -1,0 +1,70 @@
+"""What the feature pages' forms share: limits said next to a field, a service's refusal
+put next to the fields it names, and selects of departments and people that work without
+JavaScript."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, SelectChoice
+from wtforms.validators import Length
+
+from hub.common.attachments import ALLOWED, AttachmentError
+from hub.org.models import User
+from hub.org.services import department_tree
+
+REQUIRED = _l("请填写此项。")
+#: Services name some fields by their column (``department_id``); the forms by the object.
+FIELD_ALIASES = {"department_id": "department", "handler_id": "handler"}
+
+
+def too_long(limit: int) -> Length:
+    return Length(max=limit, message=_l("不能超过 %(n)s 个字符。", n=limit))
+
+
+def show_error(form: Form, error: Exception) -> None:
+    """Put a service's refusal next to the fields it names, or above the form.
+
+    ``error`` is an ``AttachmentError`` (its text is the message) or a feature's own error
+    with ``message`` and ``fields`` (``LetterError``, ``ReportError``)."""
+    if isinstance(error, AttachmentError):
+        form.attachments.errors = [str(error)]
+        return
+    placed = False
+    for name, messages in getattr(error, "fields", {}).items():
+        field = getattr(form, FIELD_ALIASES.get(name, name), None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
+
+
+def attachment_limits() -> dict:
+    """What an attachment field accepts, to say so next to it."""
+    types = sorted(ALLOWED)
+    return {"files": current_app.config["ATTACHMENT_MAX_FILES"],
+            "mb": current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
+            "types": types, "accept": ",".join("." + t for t in types)}
+
+
+def department_choices() -> list[SelectChoice]:
+    """The department tree as options, indented by depth."""
+    return [SelectChoice(d.id, "\u3000" * depth + d.name) for d, depth in department_tree()]
+
+
+def people_choices(people: Iterable[User]) -> list[SelectChoice]:
+    """``people`` as options grouped by department (``市场部 · 华东销售组``) in tree order, so
+    that a plain select is easy to find one's way in without a search box."""
+    by_department: dict[int, list[User]] = {}
+    for person in sorted(people, key=lambda p: (p.name, p.id)):
+        by_department.setdefault(person.department_id, []).append(person)
+    choices: list[SelectChoice] = []
+    path: list[str] = []
+    for dept, depth in department_tree():
+        path[depth:] = [dept.name]
+        group = " · ".join(path)
+        choices += [SelectChoice(p.id, f"{p.name}（{p.title}）" if p.title else p.name,
+                                 optgroup=group) for p in by_department.pop(dept.id, [])]
+    return choices
