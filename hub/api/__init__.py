@@ -20,8 +20,9 @@ def api_blueprints() -> list:
     from hub.api.letters import blp as letters_blp
     from hub.api.org import blp as org_blp
     from hub.api.receipts import blp as receipts_blp
+    from hub.api.reports import blp as reports_blp
 
-    return [auth_blp, org_blp, letters_blp, receipts_blp]
+    return [auth_blp, org_blp, letters_blp, reports_blp, receipts_blp]
 
 
 def register_api(app: Flask) -> None:

@@ -1,91 +1,46 @@
-"""Following an anonymous letter by its receipt code (查询码), without signing in.
+"""Following an anonymous letter or report by its receipt code (查询码), without signing in.
 
 The code travels only in a POST body: a code in a URL would end up in access logs, proxies
 and browser history, so a request that puts one in the query string is refused outright.
 These endpoints never load a user (``hub.auth.access.ANONYMOUS_ENDPOINTS``) and their paths
-are never access-logged (``hub.common.logging``).
+are never access-logged (``hub.common.logging``).  Wrong codes are throttled per asker,
+together with those typed into the receipt pages, without keeping who asked
+(``hub.common.receipt_throttling``).
 
-Wrong codes are rate-limited per asker without keeping who asked: the limiter counts under
-an HMAC of the remote address whose key is random, held only in this process's memory and
-replaced every day, so its storage holds nothing that can be turned back into an address.
-(With several worker processes each keeps its own key, so each counts on its own.)
+A code opens one letter or one report; the answer says which (``kind``) and shows it as
+its anonymous filer may see it: no names, no internal notes.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-import threading
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import request
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
 from hub.api.letters import letter_error
+from hub.api.reports import report_error
 from hub.api.schemas import Schema, Text, Timestamp
-from hub.extensions import db, limiter
-from hub.mailbox.models import STATUSES, Letter, LetterEvent
-from hub.mailbox.services import (
-    ACTION_LABELS,
-    STATUS_LABELS,
-    TEXT_MAX,
-    LetterError,
-    add_writer_message,
-    letter_by_receipt,
-    visible_events,
-)
+from hub.common.receipt_throttling import limit_wrong_codes
+from hub.extensions import db
+from hub.mailbox import services as mailbox
+from hub.mailbox.models import CATEGORIES as LETTER_CATEGORIES
+from hub.mailbox.models import STATUSES as LETTER_STATUSES
+from hub.mailbox.models import Letter, LetterEvent
+from hub.suggestions import services as reports
+from hub.suggestions.models import KINDS, Report, ReportEvent
+from hub.suggestions.models import STATUSES as REPORT_STATUSES
 
 blp = Blueprint("api_receipts", __name__, url_prefix="/receipts",
-                description="匿名来信凭查询码查询（无需登录）")
-blp.register_error_handler(LetterError, letter_error)
+                description="匿名来信、匿名建议与举报凭查询码查询（无需登录）")
+blp.register_error_handler(mailbox.LetterError, letter_error)
+blp.register_error_handler(reports.ReportError, report_error)
 
-#: Wrong codes one asker may try; right codes never count.
-WRONG_CODES_LIMIT = "10 per minute"
 CODE_MAX = 100  # generous for dashes and spaces; a code is 20 characters
-
-
-class _DailyKey:
-    """A random HMAC key that lives only in memory and is replaced when the day changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._day: date | None = None
-        self._key = b""
-
-    def current(self) -> bytes:
-        today = date.today()
-        with self._lock:
-            if self._day != today:
-                self._day, self._key = today, secrets.token_bytes(32)
-            return self._key
-
-
-_daily_key = _DailyKey()
-
-
-def asker_key() -> str:
-    """Whom the limiter counts: the remote address, unrecognisable (see the module doc)."""
-    address = (get_remote_address() or "").encode()
-    return "receipt:" + hmac.new(_daily_key.current(), address, hashlib.sha256).hexdigest()
-
-
-def _too_many_wrong_codes() -> str:
-    return _("查询码错误次数过多，请稍后再试。")
-
-
-#: Shared by both endpoints: one count of wrong codes per asker.
-limit_wrong_codes = limiter.shared_limit(
-    WRONG_CODES_LIMIT,
-    scope="receipt-wrong-codes",
-    key_func=asker_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 404,
-    error_message=_too_many_wrong_codes,
-)
+TEXT_MAX = max(mailbox.TEXT_MAX, reports.TEXT_MAX)  # each service checks its own limit
 
 
 @blp.before_request
@@ -105,47 +60,102 @@ class ReceiptMessageSchema(ReceiptCodeSchema):
     text = Text(required=True, metadata={"maxLength": TEXT_MAX})
 
 
+# --- what a code can open --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of item a receipt code can open, and how its anonymous filer sees it."""
+
+    name: str
+    model: type
+    event_model: type
+    find: Callable[[str], object | None]
+    events: Callable[[object], list]
+    add_message: Callable[[object, str], object]
+    status_labels: dict
+    action_labels: dict
+    filer_label: str  # ``by`` of the filer's own steps; everything else is ``handler_label``
+    handler_label: str
+
+    def by(self, event) -> str:
+        return self.filer_label if event.actor_label == self.filer_label else \
+            self.handler_label
+
+
+ITEM_KINDS = (
+    ItemKind("letter", Letter, LetterEvent, mailbox.letter_by_receipt,
+             lambda letter: mailbox.visible_events(None, letter), mailbox.add_writer_message,
+             mailbox.STATUS_LABELS, mailbox.ACTION_LABELS, "writer", "gm_office"),
+    ItemKind("report", Report, ReportEvent, reports.report_by_receipt,
+             lambda report: reports.visible_events(None, report), reports.add_filer_message,
+             reports.STATUS_LABELS, reports.ACTION_LABELS, "filer", "handling_unit"),
+)
+
+
+def item_kind(item) -> ItemKind:
+    return next(kind for kind in ITEM_KINDS if isinstance(item, kind.model))
+
+
+def event_kind(event) -> ItemKind:
+    return next(kind for kind in ITEM_KINDS if isinstance(event, kind.event_model))
+
+
+def item_by_code_or_404(code: str):
+    """The letter or report the code opens; a wrong code is a 404 whatever it looked like."""
+    for kind in ITEM_KINDS:
+        item = kind.find(code)
+        if item is not None:
+            return item
+    abort(404, message=_("查询码不正确。"))
+
+
+# --- schemas ---------------------------------------------------------------------------
+
 class ReceiptEventSchema(Schema):
-    """A step of the history as the anonymous writer sees it: nobody is named, only
-    whether it came from the writer or from the GM office."""
+    """A step of the history as the anonymous filer sees it: nobody is named, only whether
+    it came from the filer (``writer`` of a letter, ``filer`` of a report) or from those
+    handling it (``gm_office``, ``handling_unit``)."""
 
     computed = {
-        "action_label": lambda event: str(ACTION_LABELS.get(event.action, event.action)),
-        "by": lambda event: "writer" if event.actor_label == "writer" else "gm_office",
+        "action_label": lambda event: str(
+            event_kind(event).action_labels.get(event.action, event.action)),
+        "by": lambda event: event_kind(event).by(event),
     }
 
     at = Timestamp()
-    action = fields.String(metadata={"enum": list(ACTION_LABELS)})
+    action = fields.String(metadata={"enum": sorted({*mailbox.ACTION_LABELS,
+                                                      *reports.ACTION_LABELS})})
     action_label = fields.String()
     to_status = fields.String(allow_none=True)
     text = fields.String()
-    by = fields.String(metadata={"enum": ["writer", "gm_office"]})
+    by = fields.String(metadata={"enum": ["writer", "gm_office", "filer", "handling_unit"]})
 
 
 class ReceiptViewSchema(Schema):
     computed = {
-        "kind": lambda letter: "letter",
-        "status_label": lambda letter: str(STATUS_LABELS[letter.status]),
-        "history": lambda letter: visible_events(None, letter),
+        "kind": lambda item: item_kind(item).name,
+        "report_kind": lambda item: item.kind if isinstance(item, Report) else None,
+        "report_kind_label": lambda item: (str(reports.KIND_LABELS[item.kind])
+                                           if isinstance(item, Report) else None),
+        "category": lambda item: item.category if isinstance(item, Letter) else None,
+        "status_label": lambda item: str(item_kind(item).status_labels[item.status]),
+        "history": lambda item: item_kind(item).events(item),
     }
 
-    kind = fields.String(metadata={"enum": ["letter"]})
+    kind = fields.String(metadata={"enum": [kind.name for kind in ITEM_KINDS]})
     number = fields.String()
     subject = fields.String()
-    category = fields.String()
-    status = fields.String(metadata={"enum": list(STATUSES)})
+    category = fields.String(allow_none=True, metadata={
+        "enum": list(LETTER_CATEGORIES), "description": "来信类别（仅来信）"})
+    report_kind = fields.String(allow_none=True, metadata={
+        "enum": list(KINDS), "description": "建议与举报的类别（仅 kind = report）"})
+    report_kind_label = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": sorted({*LETTER_STATUSES, *REPORT_STATUSES})})
     status_label = fields.String()
     filed_on = fields.Date()
     answer = fields.String(allow_none=True)
     answered_at = Timestamp(allow_none=True)
     history = fields.List(fields.Nested(ReceiptEventSchema))
-
-
-def _letter_by_code_or_404(code: str) -> Letter:
-    letter = letter_by_receipt(code)
-    if letter is None:
-        abort(404, message=_("查询码不正确。"))
-    return letter
 
 
 # --- routes ----------------------------------------------------------------------------
@@ -158,9 +168,9 @@ def _letter_by_code_or_404(code: str) -> Letter:
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def lookup(args):
-    """The anonymous writer's view of a letter: status, answer and the history without
-    internal notes or names.  A wrong code is a 404; too many of them a 429."""
-    return _letter_by_code_or_404(args["code"])
+    """The anonymous filer's view of a letter or a report: status, answer and the history
+    without internal notes or names.  A wrong code is a 404; too many of them a 429."""
+    return item_by_code_or_404(args["code"])
 
 
 @blp.route("/messages", methods=["POST"])
@@ -171,10 +181,10 @@ def lookup(args):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
-def message(args) -> LetterEvent:
-    """Add to an anonymous letter (dated to the day only).  An archived letter takes no
-    more messages (409)."""
-    letter = _letter_by_code_or_404(args["code"])
-    event = add_writer_message(letter, args["text"])
+def message(args):
+    """Add to an anonymous letter or report (dated to the day only).  An archived letter or
+    a closed report takes no more messages (409)."""
+    item = item_by_code_or_404(args["code"])
+    event = item_kind(item).add_message(item, args["text"])
     db.session.commit()
     return event
