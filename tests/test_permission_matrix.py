@@ -159,11 +159,6 @@ ROUTES = {
     "api_reports.report": "api-token",
     "api_reports.act": "api-token",
     "api_reports.message": "api-token",
-    "api_reports.submit": "api-token",
-    "api_reports.reports": "api-token",
-    "api_reports.report": "api-token",
-    "api_reports.act": "api-token",
-    "api_reports.message": "api-token",
 }
 
 
