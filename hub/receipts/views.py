@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
-from hub.mailbox.services import LetterError
 from hub.receipts import bp
 from hub.receipts.forms import LookupForm, MessageForm
-from hub.receipts.kinds import Receipt, find_receipt
+from hub.receipts.kinds import ERRORS, Receipt, find_receipt
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -44,7 +43,7 @@ def message():
         return receipt_page(receipt, form, status=400)
     try:
         receipt.add_message(form.text.data)
-    except LetterError as error:
+    except ERRORS as error:
         db.session.rollback()
         form.text.errors.append(error.message)
         return receipt_page(receipt, form, status=error.status)

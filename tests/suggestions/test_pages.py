@@ -199,6 +199,48 @@ def test_a_named_filer_is_revealed_one_audited_click_at_a_time(app, demo, person
     assert count(ReportAudit, ReportAudit.action == "reveal") == 1
 
 
+def lookup(client, code: str):
+    return client.post("/receipt/", data={"csrf_token": csrf_token(client, "/receipt/"),
+                                          "code": code})
+
+
+def send(client, code: str, text: str):
+    return client.post("/receipt/message", data={
+        "csrf_token": csrf_token(client, "/receipt/"), "code": code, "text": text})
+
+
+def test_the_anonymous_filer_and_hr_talk_through_the_receipt(app, demo, person):
+    code = CODE_RE.search(html_of(person("sales1").file(**WHISTLE))).group(1)
+    report = only_report()
+    visitor, hr = app.test_client(), person("hr1")
+
+    first = lookup(visitor, code)
+    assert first.status_code == 200
+    html = html_of(first)
+    assert report.number in html and "销售主管虚报差旅费" in html
+    assert 'data-kind="whistleblowing"' in html and 'data-status="submitted"' in html
+
+    hr.act(report.id, "accept")
+    hr.act(report.id, "reply", text="请问具体是哪几次出差？")
+    hr.act(report.id, "note", text="内部：与财务核对报销单")
+    later = html_of(lookup(visitor, code.lower().replace("-", " ")))
+    assert "请问具体是哪几次出差？" in later and "人力资源部" in later
+    assert "内部：与财务核对报销单" not in later and "仅处理人可见" not in later
+    assert "刘芳" not in later  # the handler is the unit, not a person
+
+    sent = send(visitor, code, "三月和五月的两次。")
+    assert sent.status_code == 200 and "补充说明已发送" in html_of(sent)
+    assert "三月和五月的两次。" in hr.page(f"/suggestions/reports/{report.id}")
+    message = db.session.scalars(select(ReportEvent).where(ReportEvent.action == "message")).one()
+    assert message.actor_id is None and message.at.minute == 0
+
+    hr.act(report.id, "close", text="查实后已处理")
+    closed = html_of(lookup(visitor, code))
+    assert "查实后已处理" in closed and "已关闭，不能再补充" in closed
+    late = send(visitor, code, "还有一件事")
+    assert late.status_code == 409 and "此事项已关闭" in html_of(late)
+
+
 # --- suggestions: the department head's comment, HR's decision --------------------------------
 
 def test_a_suggestion_is_commented_by_the_head_and_adopted_with_a_reward(app, demo, person):
