@@ -75,6 +75,11 @@ RULES = {
     "handling-units": page_for("hr", "gm_office"),
     # A report's handlers (HR for the demo's suggestions) and the department head concerned.
     "handlers": page_for("hr"),
+    # Statistics and the reward list: HR and the heads of the handling units.
+    "report-oversight": page_for("hr"),
+    # A handling unit's audit log: its head only, and none of CALLERS heads a unit
+    # (tests/suggestions/test_audit.py checks the heads).
+    "unit-heads": Rule(TO_LOGIN, "200", TO_LOGIN, frozenset({"head of a handling unit"})),
     # API without a token (the token exchange, the OpenAPI document, receipts): an empty
     # request body is a validation error.
     "api-public": Rule("200", "200", "400 validation_error"),
@@ -128,6 +133,12 @@ ROUTES = {
     "suggestions.queue": "handling-units",
     "suggestions.rectification": "handlers",
     "suggestions.rectification_done": "handlers",
+    "suggestions.stats": "report-oversight",
+    "suggestions.stats_xlsx": "report-oversight",
+    "suggestions.rewards": "report-oversight",
+    "suggestions.rewards_xlsx": "report-oversight",
+    "suggestions.audit_log": "unit-heads",
+    "suggestions.audit_xlsx": "unit-heads",
     # 系统管理: the admin only.
     "admin.index": "admin",
     "admin.users": "admin",
@@ -143,6 +154,7 @@ ROUTES = {
     "admin.org_import": "admin",
     "admin.apply_import": "admin",
     "admin.import_template": "admin",
+    "admin.routing": "admin",
     # /api/v1 with a bearer token.
     "api_auth.list_tokens": "api-token",
     "api_auth.delete_token": "api-token",

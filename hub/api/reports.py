@@ -280,8 +280,8 @@ class ReportActionSchema(Schema):
                        "comment（部门意见）、reply（回复提交人）、exclude（回避）"})
     handler = RowId(User, data_key="handler_id", load_default=None,
                     metadata={"description": "assign：承办人"})
-    urgency = fields.String(load_default=None, validate=validate.OneOf(URGENCIES),
-                            metadata={"description": "set_urgency：urgent 特急 / high 急 / normal 一般"})
+    urgency = fields.String(load_default=None, validate=validate.OneOf(URGENCIES), metadata={
+        "description": "set_urgency：urgent 特急 / high 急 / normal 一般"})
     department = RowId(Department, data_key="department_id", load_default=None,
                        metadata={"description": "request_rectification：整改部门"})
     due_date = fields.Date(load_default=None,

@@ -363,7 +363,8 @@ def test_named_filer_and_handler_exchange_messages(api):
     assert answer["action"] == "reply" and answer["actor"]["username"] == "hr1"
     for username in ("prod1", "hr1"):
         seen = ok(api(username, "GET", f"/{rid}"))
-        assert [m["text"] for m in seen["messages"]] == ["最好 0 点有一班车。", "已联系车队，请稍候。"]
+        assert [m["text"] for m in seen["messages"]] == ["最好 0 点有一班车。",
+                                                          "已联系车队，请稍候。"]
     hr_view = ok(api("hr1", "GET", f"/{rid}"))
     assert hr_view["messages"][0]["actor"] is None  # the filer stays a label
     for text in ("", "   ", "长" * 10_001, None, 5):
