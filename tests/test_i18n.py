@@ -74,3 +74,15 @@ def test_english_switch_translates_the_login_page(client):
     assert 'lang="en"' in html
     assert "Sign in" in html
     assert "登录内部沟通中心" not in html
+
+
+def test_the_language_form_switches_and_remembers(client, create_user, login, get_csrf):
+    user = create_user("zhang")
+    login(client, user)
+    response = client.post("/language", data={"csrf_token": get_csrf(client, "/"),
+                                              "lang": "en", "next": "/people/"})
+    assert response.headers["Location"] == "/people/"
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    assert user.locale == "en"
+    client.post("/language", data={"csrf_token": get_csrf(client, "/"), "lang": "xx"})
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)  # unknown: unchanged

@@ -108,3 +108,45 @@ def working_days_between(start: date, end: date) -> int:
     cal = WorkCalendar(start, end)
     return sum(1 for i in range(1, (end - start).days + 1)
                if cal.is_working(start + timedelta(days=i)))
+
+
+# --- the admin's corrections --------------------------------------------------------------
+
+def calendar_overrides(year: int) -> list[CalendarDay]:
+    return list(db.session.scalars(
+        select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1),
+                                  CalendarDay.day <= date(year, 12, 31))
+        .order_by(CalendarDay.day)))
+
+
+def set_calendar_day(day: date, is_working: bool, note: str = "") -> CalendarDay:
+    """Declare ``day`` a working day or a day off, whatever the packaged calendar says."""
+    row = db.session.get(CalendarDay, day)
+    if row is None:
+        row = CalendarDay(day=day)
+        db.session.add(row)
+    row.is_working, row.note = is_working, note.strip()[:100]
+    db.session.flush()
+    return row
+
+
+def clear_calendar_day(day: date) -> None:
+    row = db.session.get(CalendarDay, day)
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+
+
+def packaged_special_days(year: int) -> list[tuple[date, bool, str | None]]:
+    """The packaged calendar's public holidays on weekdays and its make-up working days on
+    weekends for ``year`` (empty when the package does not cover the year)."""
+    if not packaged_covers(date(year, 1, 1)):
+        return []
+    special = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        working = packaged_is_working(day)
+        if working != (day.weekday() < 5):
+            special.append((day, working, holiday_name(day)))
+        day += timedelta(days=1)
+    return special

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField, SelectChoice, SelectField
 
 from hub.extensions import db
 from hub.main import bp
@@ -29,7 +29,8 @@ def index():
 @bp.route("/language", methods=["POST"])
 def set_language():
     form = LanguageForm()
-    form.lang.choices = list(current_app.config["LANGUAGES"].items())
+    form.lang.choices = [SelectChoice(code, label)
+                         for code, label in current_app.config["LANGUAGES"].items()]
     if form.validate_on_submit():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
