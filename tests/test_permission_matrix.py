@@ -155,6 +155,8 @@ ROUTES = {
     "admin.apply_import": "admin",
     "admin.import_template": "admin",
     "admin.routing": "admin",
+    "admin.calendar": "admin",
+    "admin.calendar_clear": "admin",
     # /api/v1 with a bearer token.
     "api_auth.list_tokens": "api-token",
     "api_auth.delete_token": "api-token",
