@@ -203,8 +203,9 @@ class UrgencyForm(ActionForm):
 
 
 class RectificationForm(ActionForm):
-    department = SelectField(_l("整改部门"), coerce=_as_id,
-                             validators=[InputRequired(_l("请选择整改部门。"))])
+    department = SelectField(
+        _l("整改部门"), coerce=_as_id, validators=[InputRequired(_l("请选择整改部门。"))],
+        description=_l("部门负责人会收到整改要求。请勿选择被举报人或其上级负责的部门。"))
     due_date = DateField(_l("整改期限"), validators=[InputRequired(_l("请填写整改期限。"))])
     text = _required_text(_l("整改要求（整改部门负责人可见，看不到事项本身）"))
 

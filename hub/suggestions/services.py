@@ -325,14 +325,19 @@ def get_report_or_404(report_id: int, user: User) -> Report:
 
 
 def visible_events(user: User | None, report: Report) -> list[ReportEvent]:
-    """History as ``user`` may read it; ``None`` is the anonymous filer with a receipt."""
+    """History as ``user`` may read it; ``None`` is the anonymous filer with a receipt.
+
+    In the order things happened: by (company) day, then as recorded — an anonymous filer's
+    messages carry the day only, and sorting by that midnight would put an answer before
+    the question it answers."""
     if user is not None and is_handler(user, report):
         allowed = {"filer", "reviewers", "handlers"}
     elif user is not None and is_reviewer(user, report):
         allowed = {"reviewers"}
     else:
         allowed = {"filer"}
-    return [e for e in report.events if e.visibility in allowed]
+    return sorted((e for e in report.events if e.visibility in allowed),
+                  key=lambda e: (local_date(e.at), e.id or 0))
 
 
 def filer_label(user: User, report: Report, revealed: bool = False) -> str:

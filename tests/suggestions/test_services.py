@@ -74,6 +74,8 @@ def test_messages_both_ways_through_the_receipt(app, demo):
     assert "三月和五月的两次。" in [e.text for e in sv.visible_events(demo["hr1"], report)]
     message = [e for e in report.events if e.action == "message"][0]
     assert message.actor_id is None and message.at.minute == 0
+    # Dated to the day only, the answer still follows the question.
+    assert [e.action for e in sv.visible_events(None, report)][-2:] == ["reply", "message"]
 
 
 def test_internal_notes_and_handlers_steps_stay_internal(app, demo):
