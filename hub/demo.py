@@ -149,8 +149,9 @@ def _organisation(people: dict) -> None:
 def demo_steps() -> list[DemoStep]:
     """The demo company in the order it is made: the organisation, then the features."""
     from hub.mailbox.demo import create_demo_letters
+    from hub.suggestions.demo import create_demo_reports
 
-    return [_organisation, create_demo_letters]
+    return [_organisation, create_demo_letters, create_demo_reports]
 
 
 def create_demo_company() -> None:
