@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import Form, SelectChoice
 from wtforms.validators import Length
 
 from hub.common.attachments import ALLOWED, AttachmentError
+from hub.extensions import db
 from hub.org.models import User
 from hub.org.services import department_tree
 
@@ -54,9 +56,12 @@ def department_choices() -> list[SelectChoice]:
     return [SelectChoice(d.id, "\u3000" * depth + d.name) for d, depth in department_tree()]
 
 
-def people_choices(people: Iterable[User]) -> list[SelectChoice]:
-    """``people`` as options grouped by department (``市场部 · 华东销售组``) in tree order, so
-    that a plain select is easy to find one's way in without a search box."""
+def people_choices(people: Iterable[User] | None = None) -> list[SelectChoice]:
+    """``people`` (everybody active when None) as options grouped by department
+    (``市场部 · 华东销售组``) in tree order, so that a plain select is easy to find one's way
+    in without a search box."""
+    if people is None:
+        people = db.session.scalars(select(User).where(User.active.is_(True)))
     by_department: dict[int, list[User]] = {}
     for person in sorted(people, key=lambda p: (p.name, p.id)):
         by_department.setdefault(person.department_id, []).append(person)

@@ -21,9 +21,10 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from hub.common.converters import MAX_ID
+from hub.common.forms import REQUIRED, too_long
 from hub.directory.forms import PageForm
 from hub.extensions import db
 from hub.mailbox.services import (
@@ -36,29 +37,24 @@ from hub.mailbox.services import (
 from hub.org.models import Department, User
 
 NOBODY = 0  # the select value for "no handler by name" / "no filter"
-REQUIRED = _l("请填写此项。")
 
 
 def _options(*pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _too_long(limit: int):
-    return Length(max=limit, message=_l("不能超过 %(n)s 个字符。", n=limit))
-
-
 # --- writing ---------------------------------------------------------------------------
 
 class WriteForm(FlaskForm):
     subject = StringField(_l("标题"), validators=[DataRequired(REQUIRED),
-                                                 _too_long(SUBJECT_MAX)])
+                                                 too_long(SUBJECT_MAX)])
     category = SelectField(
         _l("类别"),
         choices=_options(("", _l("请选择…")), *CATEGORY_LABELS.items()),
         validators=[InputRequired(_l("请选择类别。"))],
         validate_choice=False,  # checked below, with a message of our own
     )
-    body = TextAreaField(_l("正文"), validators=[DataRequired(REQUIRED), _too_long(BODY_MAX)])
+    body = TextAreaField(_l("正文"), validators=[DataRequired(REQUIRED), too_long(BODY_MAX)])
     attachments = MultipleFileField(_l("附件"))
     anonymous = RadioField(
         _l("署名方式"),
@@ -127,7 +123,7 @@ class BulkAcceptForm(FlaskForm):
 class ActionForm(FlaskForm):
     """One action on a letter; each action's page form says what its text means."""
 
-    text = TextAreaField(_l("说明（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+    text = TextAreaField(_l("说明（可选）"), validators=[Optional(), too_long(TEXT_MAX)])
 
     def service_fields(self) -> dict:
         """The fields ``services.perform`` takes."""
@@ -135,11 +131,11 @@ class ActionForm(FlaskForm):
 
 
 def _required_text(label) -> TextAreaField:
-    return TextAreaField(label, validators=[DataRequired(REQUIRED), _too_long(TEXT_MAX)])
+    return TextAreaField(label, validators=[DataRequired(REQUIRED), too_long(TEXT_MAX)])
 
 
 class AcceptForm(ActionForm):
-    text = TextAreaField(_l("受理意见（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+    text = TextAreaField(_l("受理意见（可选）"), validators=[Optional(), too_long(TEXT_MAX)])
 
 
 class AssignForm(ActionForm):
@@ -147,7 +143,7 @@ class AssignForm(ActionForm):
                              validators=[InputRequired(_l("请选择承办部门。"))])
     handler = SelectField(_l("承办人"), coerce=int, default=NOBODY)
     due_date = DateField(_l("办理期限"), validators=[InputRequired(_l("请填写办理期限。"))])
-    text = TextAreaField(_l("交办说明（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+    text = TextAreaField(_l("交办说明（可选）"), validators=[Optional(), too_long(TEXT_MAX)])
 
     def validate_department(self, field) -> None:
         if field.data == NOBODY:
@@ -173,7 +169,7 @@ class RejectForm(ActionForm):
 
 
 class ArchiveForm(ActionForm):
-    text = TextAreaField(_l("归档说明（可选）"), validators=[Optional(), _too_long(TEXT_MAX)])
+    text = TextAreaField(_l("归档说明（可选）"), validators=[Optional(), too_long(TEXT_MAX)])
 
 
 class ReplyForm(ActionForm):

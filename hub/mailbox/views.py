@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import Form, SelectChoice
+from wtforms import SelectChoice
 
-from hub.common.attachments import ALLOWED, AttachmentError, download_response
+from hub.common.attachments import AttachmentError, download_response
+from hub.common.forms import attachment_limits, department_choices, people_choices, show_error
 from hub.common.markdown import render_markdown
 from hub.common.time import utcnow
 from hub.common.workdays import add_working_days, local_date
@@ -61,7 +62,7 @@ from hub.mailbox.services import (
 from hub.org.directory import Page
 from hub.org.models import User
 from hub.org.permissions import is_gm_office
-from hub.org.services import department_tree, heads_of
+from hub.org.services import heads_of
 
 PER_PAGE = 20
 OFFICE_PER_PAGE = 50
@@ -69,8 +70,6 @@ OFFICE_PER_PAGE = 50
 SUGGESTED_WORKING_DAYS = 5
 #: The URL arguments of a letter list.
 FILTERS = ("status", "category", "department", "overdue", "page")
-#: Service field names that a form calls differently.
-FIELD_NAMES = {"department_id": "department", "handler_id": "handler"}
 
 
 # --- helpers every template may use (letter pages, receipt pages, the statistics) ---------
@@ -130,29 +129,6 @@ def write():
             return redirect(url_for("mailbox.letter", letter_id=filed.letter.id))
     status = 400 if form.is_submitted() else 200
     return render_template("mailbox/write.html", form=form, limits=attachment_limits()), status
-
-
-def attachment_limits() -> dict:
-    """What the attachment field accepts, to say so next to it."""
-    types = sorted(ALLOWED)
-    return {"files": current_app.config["ATTACHMENT_MAX_FILES"],
-            "mb": current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024),
-            "types": types, "accept": ",".join("." + t for t in types)}
-
-
-def show_error(form: Form, error: LetterError | AttachmentError) -> None:
-    """Put a service's refusal next to the fields it names, or above the form."""
-    if isinstance(error, AttachmentError):
-        form.attachments.errors = [str(error)]
-        return
-    placed = False
-    for name, messages in error.fields.items():
-        field = getattr(form, FIELD_NAMES.get(name, name), None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-            placed = True
-    if not placed:
-        form.form_errors.append(error.message)
 
 
 # --- lists -----------------------------------------------------------------------------
@@ -230,27 +206,10 @@ def letter_list(template: str, stmt, per_page: int, departments: bool = False, *
                            now=utcnow(), **context)
 
 
-def department_choices() -> list[SelectChoice]:
-    """The department tree as options, indented by depth."""
-    return [SelectChoice(d.id, "\u3000" * depth + d.name) for d, depth in department_tree()]
-
-
 def handler_choices() -> list[SelectChoice]:
-    """Active people grouped by department in tree order (a select that works without
-    JavaScript); the first option leaves the letter with the department's head."""
-    people = list(db.session.scalars(
-        select(User).where(User.active.is_(True)).order_by(User.name, User.id)))
-    by_department: dict[int, list[User]] = {}
-    for person in people:
-        by_department.setdefault(person.department_id, []).append(person)
-    choices = [SelectChoice(NOBODY, _("（不指定，由部门负责人办理）"))]
-    path: list[str] = []
-    for dept, depth in department_tree():
-        path[depth:] = [dept.name]
-        group = " · ".join(path)
-        choices += [SelectChoice(p.id, f"{p.name}（{p.title}）" if p.title else p.name,
-                                 optgroup=group) for p in by_department.get(dept.id, [])]
-    return choices
+    """Active people grouped by department; the first option leaves the letter with the
+    department's head."""
+    return [SelectChoice(NOBODY, _("（不指定，由部门负责人办理）"))] + people_choices()
 
 
 # --- a letter --------------------------------------------------------------------------

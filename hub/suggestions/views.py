@@ -131,8 +131,7 @@ bp.add_app_template_global(handles_reports, "report_desk")
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = FileForm()
-    form.named.choices = people_choices(db.session.scalars(
-        select(User).where(User.active.is_(True))))
+    form.named.choices = people_choices()
     if form.validate_on_submit():
         try:
             filed = file_report(current_user, kind=form.kind.data, subject=form.subject.data,
