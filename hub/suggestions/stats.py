@@ -165,10 +165,21 @@ def readable_audit_units(user: User) -> list[HandlingUnit]:
     return [unit for unit in units if can_read_audit(user, unit)]
 
 
+#: The ``detail`` of the export rows (kept as data; ``audit_detail`` says it in words).
+EXPORTED_AUDIT_LOG = "audit log"
+EXPORTED_REWARDS = "rewards "  # + the year
+
+
 def audit_detail(row: ReportAudit) -> str:
-    """What a row's detail means to a person (a change names the step it was)."""
-    label = ACTION_LABELS.get(row.detail) if row.action == "change" else None
-    return str(label) if label else row.detail
+    """What a row's detail means to a person: a change names the step it was, an export
+    the file."""
+    if row.action == "change" and row.detail in ACTION_LABELS:
+        return str(ACTION_LABELS[row.detail])
+    if row.action == "export" and row.detail == EXPORTED_AUDIT_LOG:
+        return _("审计日志")
+    if row.action == "export" and row.detail.startswith(EXPORTED_REWARDS):
+        return _("%(year)s 年合理化建议奖励名单", year=row.detail.removeprefix(EXPORTED_REWARDS))
+    return row.detail
 
 
 def report_numbers(rows: list[ReportAudit]) -> dict[int, str]:
@@ -188,7 +199,7 @@ def audit_workbook(user: User, unit: HandlingUnit, now: datetime | None = None) 
         table.append([localtime(row.at), row.actor.name if row.actor else _("系统"),
                       AUDIT_ACTIONS.get(row.action, row.action),
                       numbers.get(row.report_id, ""), audit_detail(row)])
-    audit(user, None, "export", "audit log", unit=unit, at=now)
+    audit(user, None, "export", EXPORTED_AUDIT_LOG, unit=unit, at=now)
     db.session.flush()
     return text_workbook([(unit.name, table)], (18, 12, 14, 18, 40))
 
@@ -234,7 +245,7 @@ def rewards_workbook(user: User, year: int, now: datetime | None = None) -> byte
                   ""])
     units = {r.report.unit_id: r.report.unit for r in rows} or {0: route_for("suggestion")}
     for unit in units.values():
-        audit(user, None, "export", f"rewards {year}", unit=unit, at=now)
+        audit(user, None, "export", f"{EXPORTED_REWARDS}{year}", unit=unit, at=now)
     db.session.flush()
     return text_workbook([(_("%(year)s 年度合理化建议奖励", year=year), table)],
                          (18, 36, 12, 16, 8, 30, 30, 14, 24))

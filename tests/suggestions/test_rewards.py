@@ -65,7 +65,7 @@ def test_the_page_lists_the_years_adopted_suggestions_without_names(hr, demo, su
                                   ).all()
 
 
-def test_the_export_names_named_filers_and_is_audited(hr, demo, suggestions):
+def test_the_export_names_named_filers_and_is_audited(hr, client, demo, login, suggestions):
     named, anonymous, *_ = suggestions
     year = local_date(utcnow()).year
     response = hr.get(f"{REWARDS}.xlsx")
@@ -84,6 +84,9 @@ def test_the_export_names_named_filers_and_is_audited(hr, demo, suggestions):
     (export,) = db.session.scalars(select(ReportAudit).where(ReportAudit.action == "export"))
     assert export.actor_id == demo["hr1"].id and export.unit_id == named.unit_id
     assert export.detail == f"rewards {year}"
+    login(client, demo["hr_head"])
+    html = client.get("/suggestions/audit").get_data(as_text=True)
+    assert f"{year} 年合理化建议奖励名单" in html
 
 
 def test_an_empty_year_exports_an_empty_list_and_is_audited_all_the_same(hr, demo):
