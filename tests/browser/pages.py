@@ -124,3 +124,140 @@ class PersonPage:
         self.manager = page.get_by_test_id("person-manager")
         self.skip_level = page.get_by_test_id("person-skip-level")
         self.reports = page.get_by_test_id("person-reports")
+
+
+# --- 总经理信箱 GM mailbox ----------------------------------------------------------------
+
+def _select_by_text(select: Locator, text: str) -> None:
+    """Choose the option reading ``text`` once its tree indentation (ideographic spaces)
+    is stripped, as a person reads a department list."""
+    labels = [label.strip() for label in select.locator("option").all_inner_texts()]
+    select.select_option(index=labels.index(text))
+
+
+class MailboxPages:
+    """The lists of the mailbox: 写信, 我的来信, the office inbox (来信处理) and 督办."""
+
+    write_path = "/mailbox/write"
+    inbox_path = "/mailbox/"
+    office_path = "/mailbox/office"
+    assigned_path = "/mailbox/assigned"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.tabs = page.get_by_test_id("mailbox-tabs")
+        self.rows = page.get_by_test_id("letter-row")
+        form = page.get_by_test_id("write-form")
+        self.subject = form.get_by_label("标题")
+        self.category = form.get_by_label("类别")
+        self.body = form.get_by_label("正文")
+        self.submit = form.get_by_test_id("submit-letter")
+        self.write_form = form
+
+    def open_write(self) -> MailboxPages:
+        self.page.goto(self.write_path)
+        return self
+
+    def open_tab(self, name: str) -> MailboxPages:
+        """Follow one of the tabs above every mailbox page (我的来信, 写信, 督办, 来信处理)."""
+        self.tabs.get_by_role("link", name=name, exact=True).click()
+        self.page.wait_for_load_state()
+        return self
+
+    def write(self, subject: str, body: str, category: str, *, anonymous: bool = False) -> None:
+        """Fill and send the letter form; the person lands on the letter or, anonymous,
+        on the page that shows the receipt code once."""
+        self.subject.fill(subject)
+        self.category.select_option(label=category)
+        self.body.fill(body)
+        self.write_form.get_by_label("匿名来信" if anonymous else "署名来信", exact=True).check()
+        with self.page.expect_navigation():
+            self.submit.click()
+
+    def row(self, subject: str) -> Locator:
+        return self.rows.filter(has_text=subject)
+
+    def open_letter(self, subject: str) -> LetterPage:
+        self.row(subject).get_by_role("link", name=subject).click()
+        self.page.wait_for_url("**/mailbox/letters/*")
+        return LetterPage(self.page)
+
+
+class LetterPage:
+    """A letter: what it says, its answer and history, and one small form per action."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.number = page.locator("main").get_by_test_id("letter-number")
+        self.subject = page.get_by_test_id("letter-subject")
+        self.status = page.locator("main").get_by_test_id("status").first
+        self.body = page.get_by_test_id("letter-body")
+        self.answer = page.get_by_test_id("answer")
+        self.department = page.get_by_test_id("assigned-department")
+        self.timeline = page.get_by_test_id("timeline")
+        self.events = self.timeline.get_by_test_id("event")
+        self.flash = page.locator(".alert-success")
+
+    def action(self, name: str) -> Locator:
+        """The card of an action (accept, assign, resolve, answer, reply, …), unfolded."""
+        card = self.page.get_by_test_id(f"action-{name}")
+        if card.get_attribute("open") is None:
+            card.locator("summary").click()
+        return card
+
+    def event(self, action: str) -> Locator:
+        return self.timeline.locator(f"[data-testid=event][data-action={action}]")
+
+    def perform(self, name: str, text: str = "", **fields: str) -> LetterPage:
+        """Take the action ``name``: fill its text and fields (department by name, due date
+        as ``YYYY-MM-DD``), press its button and wait for the page to come back."""
+        card = self.action(name)
+        if "department" in fields:
+            _select_by_text(card.locator(f"#{name}-department"), fields["department"])
+        if "due_date" in fields:
+            card.locator(f"#{name}-due_date").fill(fields["due_date"])
+        if text:
+            card.locator(f"#{name}-text").fill(text)
+        with self.page.expect_navigation():
+            card.locator("button[type=submit]").click()
+        return LetterPage(self.page)
+
+
+class ReceiptPage:
+    """/receipt/: type the code given once to an anonymous writer, read the status and
+    answer, and send a follow-up message."""
+
+    path = "/receipt/"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.code = page.get_by_test_id("lookup-form").get_by_label("查询码")
+        self.lookup_button = page.get_by_test_id("lookup-form").locator("button[type=submit]")
+        self.not_found = page.get_by_test_id("not-found")
+        self.subject = page.get_by_test_id("letter-subject")
+        self.status = page.locator("main").get_by_test_id("status").first
+        self.answer = page.get_by_test_id("answer")
+        self.timeline = page.get_by_test_id("timeline")
+        follow_up = page.get_by_test_id("follow-up")
+        self.message = follow_up.get_by_label("补充说明")
+        self.send_button = follow_up.locator("button[type=submit]")
+        self.sent = page.get_by_test_id("message-sent")
+
+    def open(self) -> ReceiptPage:
+        self.page.goto(self.path)
+        return self
+
+    def look_up(self, code: str) -> ReceiptPage:
+        self.code.fill(code)
+        with self.page.expect_navigation():
+            self.lookup_button.click()
+        return self
+
+    def event(self, action: str) -> Locator:
+        return self.timeline.locator(f"[data-testid=event][data-action={action}]")
+
+    def send(self, text: str) -> ReceiptPage:
+        self.message.fill(text)
+        with self.page.expect_navigation():
+            self.send_button.click()
+        return self
