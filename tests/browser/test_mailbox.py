@@ -28,12 +28,13 @@ def signed_in(new_context, username: str):
 
 
 def marker() -> str:
+    """A unique word for a subject, so that a letter is found among the demo letters."""
     return uuid.uuid4().hex[:8]
 
 
 def open_from_office(page, subject: str) -> LetterPage:
+    """The GM office's way to a letter: its inbox tab, then the letter's row."""
     mailbox = MailboxPages(page)
-    page.goto("/")
     page.goto(MailboxPages.inbox_path)
     mailbox.open_tab("来信处理")
     expect(page).to_have_url(re.compile(r"/mailbox/office"))
