@@ -63,7 +63,7 @@ def register_extensions(app: Flask) -> None:
     from hub.common.db import configure_engine
 
     configure_engine(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=_asset_dir("migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)
