@@ -388,8 +388,11 @@ def test_the_queue_pages(app, demo, person):
 def test_who_has_a_queue(app, demo, person):
     assert 'data-testid="no-reports"' in person("gmo").page("/suggestions/queue")
     assert person("sales1").get("/suggestions/queue").status_code == 404
-    assert 'data-testid="nav-report-desk"' not in person("sales1").page("/suggestions/")
+    employee = person("sales1").page("/suggestions/")
+    assert 'data-testid="nav-report-desk"' not in employee and "/suggestions/queue" not in employee
+    assert "/suggestions/stats" not in employee
     assert 'data-testid="nav-suggestions"' in person("sales1").page("/")
+    assert "/suggestions/stats" in person("hr_head").page("/suggestions/")  # 统计与审计
 
 
 # --- handling a report -------------------------------------------------------------------------
