@@ -261,3 +261,76 @@ class ReceiptPage:
         with self.page.expect_navigation():
             self.send_button.click()
         return self
+
+
+# --- 合理化建议与举报 Suggestions, complaints and whistle-blowing ---------------------------
+
+class SuggestionPages:
+    """The filing form (/suggestions/new), its once-only receipt page and the handlers'
+    queue (事项处理)."""
+
+    new_path = "/suggestions/new"
+    queue_path = "/suggestions/queue"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        form = page.get_by_test_id("file-form")
+        self.file_form = form
+        self.subject = form.get_by_label("标题")
+        self.body = form.get_by_label("内容")
+        self.submit = form.get_by_test_id("submit-report")
+        self.receipt_code = page.get_by_test_id("receipt-code")
+        self.report_number = page.locator("main").get_by_test_id("report-number")
+        self.rows = page.get_by_test_id("report-row")
+        self.no_reports = page.get_by_test_id("no-reports")
+
+    def open_new(self) -> SuggestionPages:
+        self.page.goto(self.new_path)
+        return self
+
+    def open_queue(self) -> SuggestionPages:
+        self.page.goto(self.queue_path)
+        return self
+
+    def file(self, kind: str, subject: str, body: str, *, anonymous: bool = True) -> None:
+        """Fill and send the filing form; ``kind`` is the value (``whistleblowing`` …).
+        Anonymous, the person lands on the page that shows the receipt code once."""
+        self.file_form.get_by_test_id(f"kind-{kind}").locator("input[type=radio]").check()
+        self.subject.fill(subject)
+        self.body.fill(body)
+        self.file_form.get_by_label("匿名提交" if anonymous else "实名提交", exact=True).check()
+        with self.page.expect_navigation():
+            self.submit.click()
+
+    def row(self, subject: str) -> Locator:
+        return self.rows.filter(has_text=subject)
+
+    def open_report(self, subject: str) -> ReportPage:
+        self.row(subject).get_by_role("link", name=subject).click()
+        self.page.wait_for_url("**/suggestions/reports/*")
+        return ReportPage(self.page)
+
+
+class ReportPage(LetterPage):
+    """A report as its handlers see it: the same action cards and timeline as a letter,
+    with the report's own subject and number."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.number = page.locator("main").get_by_test_id("report-number")
+        self.subject = page.get_by_test_id("report-subject")
+        self.body = page.get_by_test_id("report-body")
+        self.filer = page.get_by_test_id("filer")
+
+    def perform(self, name: str, text: str = "", **fields: str) -> ReportPage:
+        super().perform(name, text, **fields)
+        return ReportPage(self.page)
+
+
+class ReportReceiptPage(ReceiptPage):
+    """/receipt/ for a report: the same lookup and follow-up, the report's subject."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.subject = page.get_by_test_id("report-subject")
+        self.no_answer = page.get_by_test_id("no-answer")
