@@ -90,13 +90,16 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from hub.admin import bp as admin_bp
+    from hub.announcements import bp as announcements_bp
     from hub.api import register_api
     from hub.auth import bp as auth_bp
     from hub.directory import bp as directory_bp
     from hub.mailbox import bp as mailbox_bp
     from hub.main import bp as main_bp
+    from hub.meetings import bp as meetings_bp
     from hub.notifications import bp as notifications_bp
     from hub.receipts import bp as receipts_bp
+    from hub.search import bp as search_bp
     from hub.suggestions import bp as suggestions_bp
 
     app.register_blueprint(main_bp)
@@ -107,6 +110,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailbox_bp, url_prefix="/mailbox")
     app.register_blueprint(receipts_bp, url_prefix="/receipt")
     app.register_blueprint(suggestions_bp, url_prefix="/suggestions")
+    app.register_blueprint(announcements_bp, url_prefix="/announcements")
+    app.register_blueprint(meetings_bp, url_prefix="/talks")
+    app.register_blueprint(search_bp, url_prefix="/search")
     register_api(app)
 
 

@@ -1,0 +1,2 @@
+"""Pages of hub.announcements."""
+from hub.announcements import bp  # noqa: F401

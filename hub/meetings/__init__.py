@@ -1,0 +1,6 @@
+"""沟通 talks and meetings (SPEC §4): the policy's cadence, scheduling, talk logs, compliance."""
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)
+
+from hub.meetings import views  # noqa: E402,F401

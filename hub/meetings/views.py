@@ -1,0 +1,2 @@
+"""Pages of hub.meetings."""
+from hub.meetings import bp  # noqa: F401

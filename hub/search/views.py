@@ -1,0 +1,2 @@
+"""Pages of hub.search."""
+from hub.search import bp  # noqa: F401
