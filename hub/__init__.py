@@ -123,9 +123,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from hub.admin.cli import create_admin_command
     from hub.common.worker import tick_command, worker_command
     from hub.demo import demo_data_command
 
+    app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(tick_command)
     app.cli.add_command(worker_command)
