@@ -7,6 +7,13 @@ from hub.common.models import (  # noqa: F401
     Setting,
 )
 from hub.mailbox.models import Letter, LetterEvent  # noqa: F401
+from hub.meetings.models import (  # noqa: F401
+    ActionItem,
+    Meeting,
+    MeetingParticipant,
+    TalkLog,
+    TalkParticipant,
+)
 from hub.suggestions.models import (  # noqa: F401
     KindRoute,
     Rectification,
