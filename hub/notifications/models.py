@@ -36,3 +36,7 @@ class OutboxMail(db.Model):
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # One text attachment at most (a meeting's .ics calendar file).
+    attachment_filename: Mapped[str | None] = mapped_column(String(200))
+    attachment_mimetype: Mapped[str | None] = mapped_column(String(100))
+    attachment_content: Mapped[str | None] = mapped_column(Text)

@@ -74,6 +74,9 @@ def deliver_due(limit: int = 50) -> int:
                                              connection=connection)
             if row.html_body:
                 message.attach_alternative(row.html_body, "text/html")
+            if row.attachment_content is not None:
+                message.attach(row.attachment_filename, row.attachment_content,
+                               row.attachment_mimetype)
             try:
                 message.send()
             except Exception as error:  # noqa: BLE001

@@ -12,6 +12,8 @@ from hub.org.models import User
 
 #: session.info key: the transaction queued mail, so the worker is woken after the commit.
 MAIL_QUEUED = "hub.mail_queued"
+#: An e-mail attachment: (filename, MIME type, text content).
+Attachment = tuple[str, str, str]
 
 
 def absolute_url(path: str | None) -> str | None:
@@ -21,11 +23,12 @@ def absolute_url(path: str | None) -> str | None:
 
 
 def notify(user: User, *, kind: str, title: str, body: str = "", url: str | None = None,
-           email: bool = True) -> Notification | None:
+           email: bool = True, attachment: Attachment | None = None) -> Notification | None:
     """Tell ``user`` something, in the hub and (unless ``email`` is False) by e-mail.
 
     ``title`` and ``body`` must already be in words fit for the recipient; callers render
-    them with ``for_recipient`` so that each person gets their own language."""
+    them with ``for_recipient`` so that each person gets their own language.  ``attachment``
+    (filename, MIME type, text) goes with the e-mail only."""
     if not user.active:
         return None
     note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, url=url)
@@ -33,7 +36,8 @@ def notify(user: User, *, kind: str, title: str, body: str = "", url: str | None
     if email and user.email:
         with force_locale(recipient_locale(user)):
             queue_mail(user.email, subject=title, template="email/notification",
-                       recipient=user, title=title, body=body, url=absolute_url(url))
+                       attachment=attachment, recipient=user, title=title, body=body,
+                       url=absolute_url(url))
     db.session.flush()
     return note
 
@@ -42,7 +46,8 @@ def recipient_locale(user: User) -> str:
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def queue_mail(to_addr: str, *, subject: str, template: str, **context) -> OutboxMail:
+def queue_mail(to_addr: str, *, subject: str, template: str,
+               attachment: Attachment | None = None, **context) -> OutboxMail:
     """Render ``template``.txt and .html and put the message into the outbox."""
     mail = OutboxMail(
         to_addr=to_addr,
@@ -50,6 +55,8 @@ def queue_mail(to_addr: str, *, subject: str, template: str, **context) -> Outbo
         text_body=render_template(template + ".txt", **context),
         html_body=render_template(template + ".html", **context),
     )
+    if attachment is not None:
+        mail.attachment_filename, mail.attachment_mimetype, mail.attachment_content = attachment
     db.session.add(mail)
     db.session.info[MAIL_QUEUED] = True
     return mail

@@ -17,6 +17,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attachment_filename', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('attachment_mimetype', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('attachment_content', sa.Text(), nullable=True))
+
     op.create_table('meetings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -148,3 +153,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meetings_organizer_id'))
 
     op.drop_table('meetings')
+    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.drop_column('attachment_content')
+        batch_op.drop_column('attachment_mimetype')
+        batch_op.drop_column('attachment_filename')
