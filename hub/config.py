@@ -56,6 +56,11 @@ DEFAULTS = {
     "REPORT_ACK_DAYS": 7,
     "REPORT_FEEDBACK_MONTHS": 3,
     "REPORT_URGENCY_MINUTES": {"urgent": 10, "high": 15, "normal": None},
+    # Announcements (SPEC §3): remind people who have not confirmed after N working days,
+    # tell their manager after M; the daily digest e-mail goes out after this hour.
+    "ANNOUNCEMENT_REMIND_DAYS": 2,
+    "ANNOUNCEMENT_ESCALATE_DAYS": 5,
+    "ANNOUNCEMENT_DIGEST_HOUR": 8,
     # HMAC key for receipt codes; derived from SECRET_KEY when not set.
     "RECEIPT_SECRET": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -1,5 +1,14 @@
 """Imports every feature's models so that SQLAlchemy's metadata (and Alembic) see them all."""
 from hub.auth.models import ApiToken, UserSession  # noqa: F401
+from hub.announcements.models import (  # noqa: F401
+    Announcement,
+    AnnouncementAudience,
+    AnnouncementConfirmation,
+    AnnouncementDigest,
+    AnnouncementNudge,
+    AnnouncementRead,
+    AnnouncementVersion,
+)
 from hub.common.models import (  # noqa: F401
     Attachment,
     CalendarDay,
