@@ -66,6 +66,18 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # First start of the embedded default on an empty database creates the demo company.
     "DEMO_BOOTSTRAP": None,  # None: only for the embedded default
+    # Search (SPEC §5). SEARCH_INDEX_DIR: None = instance/search-index.  SEARCH_INDEXER:
+    # the index writer as a thread of the web process (None: when BACKGROUND_WORKER is on);
+    # otherwise run `flask --app app search worker`.
+    "SEARCH_INDEX_DIR": None,
+    "SEARCH_INDEXER": None,
+    "SEARCH_POLL_SECONDS": 1.0,
+    # Re-open the warm searcher in a background thread every N seconds when the index
+    # changed (None: on except under tests, which refresh in the request).
+    "SEARCH_BACKGROUND_REFRESH": None,
+    "SEARCH_REFRESH_SECONDS": 0.5,
+    "SEARCH_REINDEX_PROCS": 2,
+    "SEARCH_PER_PAGE": 20,
     # OpenAPI (flask-smorest)
     "API_TITLE": "内部沟通中心 API",
     "API_VERSION": "v1",

@@ -32,7 +32,17 @@ from hub.suggestions.models import (  # noqa: F401
     ReportExclusion,
     ReportNamedPerson,
 )
+from hub.meetings.obligation_models import (  # noqa: F401
+    Appeal,
+    AppraisalDate,
+    CrossTeamPair,
+    MonthlySummary,
+    MonthlySummaryRow,
+    ObligationEscalation,
+    OccasionTalk,
+)
 from hub.notifications.models import Notification, OutboxMail  # noqa: F401
+from hub.search.models import SearchOutbox  # noqa: F401
 from hub.org.models import (  # noqa: F401
     Department,
     HandlingUnit,

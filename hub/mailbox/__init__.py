@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("mailbox", __name__)
 
-from hub.mailbox import jobs, stats_views, views  # noqa: E402,F401
+from hub.mailbox import jobs, search, stats_views, views  # noqa: E402,F401

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("suggestions", __name__)
 
-from hub.suggestions import jobs, stats_views, views  # noqa: E402,F401
+from hub.suggestions import jobs, search, stats_views, views  # noqa: E402,F401

@@ -1,0 +1,243 @@
+"""The Whoosh index on disk: its schema, its generations, the warm searcher, the writer lock.
+
+Layout of ``SEARCH_INDEX_DIR``::
+
+    CURRENT          the name of the generation searches read (replaced atomically)
+    gen-<stamp>/     a complete Whoosh index
+    writer.lock      held by the one process that writes (indexer or rebuild)
+
+A rebuild writes a new generation next to the current one while searches go on, then
+swaps ``CURRENT``; each process notices the swap at its next search (a ``stat``) and
+opens the new generation.  A missing or unreadable index raises ``IndexUnavailable``; the
+caller shows a message and queues a rebuild (the database is the truth).
+
+Each process keeps one searcher open ("warm": a new searcher per query costs 5–10×).  Whether
+it is still up to date is a cheap check; reopening is not, so when a background refresher
+runs (every process except under tests), the request keeps the current searcher and the
+refresher swaps in the new one within ``SEARCH_REFRESH_SECONDS``.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from hub.search.analysis import index_analyzer
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing or cannot be read; a rebuild has to make it again."""
+
+
+def make_schema() -> Schema:
+    analyzer = index_analyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),            # "letter:12"
+        kind=ID(stored=True, sortable=True),
+        obj_id=STORED(),
+        number=ID(stored=True),                      # registration number, exact match
+        # title and body are searched as one text (a two-word query may find one word in
+        # each, and one field is read instead of two); both are stored for snippets
+        content=TEXT(analyzer=analyzer, phrase=True),
+        title=STORED(),
+        body=STORED(),
+        department=ID(stored=True, sortable=True),  # department id as text, "" for none
+        status=ID(stored=True, sortable=True),
+        date=DATETIME(stored=True, sortable=True),
+        access=KEYWORD(stored=True, lowercase=False, scorable=False),
+        url=STORED(),
+        sig=STORED(),                                # what the document was made from
+    )
+
+
+def signature(fields: dict) -> str:
+    """A digest of everything a document holds, so ``search check`` sees stale documents
+    (changed text, status or access terms), not only missing and extra ones."""
+    payload = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(payload.encode()).hexdigest()
+
+
+# --- the folder ------------------------------------------------------------------------
+
+def index_root(app: Flask | None = None) -> Path:
+    return Path((app or current_app).config["SEARCH_INDEX_DIR"])
+
+
+def _current_file(root: Path) -> Path:
+    return root / "CURRENT"
+
+
+def current_generation(root: Path) -> Path | None:
+    try:
+        name = _current_file(root).read_text().strip()
+    except OSError:
+        return None
+    path = root / name
+    return path if name and path.is_dir() else None
+
+
+def new_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"gen-{datetime.now().strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path.mkdir()
+    return path
+
+
+def publish_generation(root: Path, gen: Path) -> None:
+    """Make ``gen`` the generation searches read, then remove the older ones (processes
+    still reading them keep their open files; POSIX frees them on close)."""
+    tmp = root / f"CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(gen.name)
+    os.replace(tmp, _current_file(root))
+    for other in root.glob("gen-*"):
+        if other.is_dir() and other.name != gen.name:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def open_index(root: Path):
+    gen = current_generation(root)
+    if gen is None or not whoosh_index.exists_in(str(gen)):
+        raise IndexUnavailable(f"no search index in {root}")
+    try:
+        return whoosh_index.open_dir(str(gen))
+    except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt
+        raise IndexUnavailable(f"search index in {gen} cannot be opened: {exc}") from exc
+
+
+def create_index(gen: Path):
+    return whoosh_index.create_in(str(gen), make_schema())
+
+
+@contextmanager
+def writer_lock(root: Path, blocking: bool):
+    """The one-writer lock (fcntl, so it dies with its process).  Yields False when not
+    blocking and another process or thread holds it."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "writer.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# --- the warm searcher -----------------------------------------------------------------
+
+class SearcherCache:
+    """One open searcher per process and index folder."""
+
+    def __init__(self, root: Path, background: bool, refresh_seconds: float):
+        self.root = root
+        self.background = background
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._gen_stamp: tuple | None = None
+        self._index = None
+        self._searcher = None
+        self._retired: list = []
+        self._thread: threading.Thread | None = None
+        self._pid = None
+
+    def _stamp(self) -> tuple | None:
+        try:
+            st = _current_file(self.root).stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def _open(self, stamp) -> None:
+        ix = open_index(self.root)
+        searcher = ix.searcher()
+        self._retire(self._searcher)
+        self._index, self._searcher, self._gen_stamp = ix, searcher, stamp
+
+    def _retire(self, searcher) -> None:
+        """Close searchers two swaps later: a request may still be reading the last one."""
+        if searcher is not None:
+            self._retired.append(searcher)
+        while len(self._retired) > 2:
+            old = self._retired.pop(0)
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def refresh(self) -> None:
+        """Bring the searcher up to date now (the writer calls this after a commit)."""
+        with self._lock:
+            stamp = self._stamp()
+            if stamp is None:
+                return
+            if stamp != self._gen_stamp or self._searcher is None:
+                self._open(stamp)
+            elif not self._searcher.up_to_date():
+                fresh = self._searcher.refresh()
+                if fresh is not self._searcher:
+                    self._retire(self._searcher)
+                    self._searcher = fresh
+
+    def searcher(self):
+        """The warm searcher; raises ``IndexUnavailable``."""
+        stamp = self._stamp()
+        if stamp is None:
+            self.forget()
+            raise IndexUnavailable(f"no search index in {self.root}")
+        if self._searcher is None or stamp != self._gen_stamp:
+            with self._lock:
+                if self._searcher is None or stamp != self._gen_stamp:
+                    self._open(stamp)
+        elif self.background:
+            self._ensure_refresher()
+        elif not self._searcher.up_to_date():
+            self.refresh()
+        return self._searcher
+
+    def forget(self) -> None:
+        with self._lock:
+            self._retire(self._searcher)
+            self._index = self._searcher = self._gen_stamp = None
+
+    def _ensure_refresher(self) -> None:
+        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() \
+                    and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._refresh_loop, daemon=True,
+                                            name="hub-search-refresher")
+            self._thread.start()
+
+    def _refresh_loop(self) -> None:
+        while True:
+            time.sleep(self.refresh_seconds)
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 - the next search reports a broken index
+                self.forget()
+
+
+def searcher_cache(app: Flask | None = None) -> SearcherCache:
+    app = app or current_app._get_current_object()
+    cache = app.extensions.get("hub_search_searcher")
+    if cache is None or cache.root != index_root(app):
+        cache = SearcherCache(index_root(app), background=app.config["SEARCH_BACKGROUND_REFRESH"],
+                              refresh_seconds=app.config["SEARCH_REFRESH_SECONDS"])
+        app.extensions["hub_search_searcher"] = cache
+    return cache

@@ -1,0 +1,91 @@
+"""Writes search-outbox rows in the same transaction as the change that makes them needed.
+
+After every flush, the changed rows of registered models (and of the models a provider
+declared as ``stale`` triggers) become ``search_outbox`` rows, inserted through the flush's
+own connection: they commit or roll back together with the change.  After the commit the
+in-process indexer (if any) is woken; otherwise ``flask --app app search worker`` picks the
+rows up.
+"""
+from __future__ import annotations
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from hub.common.time import utcnow
+from hub.search.models import SearchOutbox
+from hub.search.registry import ALL, PROVIDERS
+
+QUEUED = "hub.search.queued"
+
+
+def _changed(session: Session):
+    for obj in session.new:
+        yield obj
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            yield obj
+    for obj in session.deleted:
+        yield obj
+
+
+def _entries(session: Session) -> set[tuple[str, int | None]]:
+    entries: set[tuple[str, int | None]] = set()
+    for obj in _changed(session):
+        cls = type(obj)
+        for provider in PROVIDERS.values():
+            if isinstance(obj, provider.model):
+                ident = inspect(obj).identity
+                if ident is not None:
+                    entries.add((provider.kind, ident[0]))
+            for trigger, rule in provider.stale.items():
+                if not issubclass(cls, trigger):
+                    continue
+                ids = rule(obj)
+                if ids is ALL:
+                    entries.add((provider.kind, None))
+                elif ids:
+                    entries.update((provider.kind, int(i)) for i in ids)
+    return entries
+
+
+def _after_flush(session: Session, _context) -> None:
+    if not PROVIDERS:
+        return
+    entries = _entries(session)
+    if not entries:
+        return
+    done = session.info.setdefault(QUEUED, set())
+    new = entries - done
+    if not new:
+        return
+    now = utcnow()
+    session.connection().execute(
+        insert(SearchOutbox),
+        [{"kind": kind, "obj_id": obj_id, "created_at": now}
+         for kind, obj_id in sorted(new, key=lambda e: (e[0], e[1] or 0))])
+    done.update(new)
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(QUEUED, None):
+        from hub.search.indexer import wake
+
+        wake()
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(QUEUED, None)
+
+
+def request_rebuild(session: Session) -> None:
+    """Queue a rebuild of the whole index (after bulk changes that bypass the ORM)."""
+    session.execute(insert(SearchOutbox), [{"kind": "*", "obj_id": None,
+                                             "created_at": utcnow()}])
+    session.info.setdefault(QUEUED, set()).add(("*", None))
+
+
+def install() -> None:
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)

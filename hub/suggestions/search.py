@@ -1,0 +1,105 @@
+"""What the archive indexes of the suggestion / report inbox (hub.search.registry).
+
+Who may open a report is a per-report list of people (``can_view_report``: the handling
+team after every conflict-of-interest exclusion, the named filer, the reviewing department
+head of a named suggestion), so a report's access terms are ``user:<id>`` for exactly those
+people, computed with the inbox's own functions.  An anonymous report has no filer to
+index.  Whatever changes those lists — exclusions, named people, unit memberships,
+reporting lines, people leaving, department heads, the fallback unit — queues the affected
+reports again (``stale``).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
+
+from hub.common.models import Setting
+from hub.common.urls import path_for
+from hub.extensions import db
+from hub.org.models import Department, ReportingLine, UnitMembership, User
+from hub.org.services import department_head
+from hub.search.registry import ALL, Provider, register
+from hub.suggestions.models import Report, ReportExclusion, ReportNamedPerson
+from hub.suggestions.services import (
+    FALLBACK_UNIT_SETTING,
+    STATUS_LABELS,
+    can_view_report,
+    handling_team,
+    is_reviewer,
+)
+
+
+def to_document(report: Report) -> dict:
+    department_id = report.author_department_id
+    if department_id is None and report.unit is not None:
+        department_id = report.unit.department_id
+    return {
+        "number": report.number,
+        "title": report.subject,
+        "body": report.body,
+        "department_id": department_id,
+        "status": report.status,
+        "date": report.filed_at,
+        "url": path_for("suggestions.report", report_id=report.id),
+    }
+
+
+def viewers(report: Report) -> set[int]:
+    """Ids of the people ``can_view_report`` lets in (active people only)."""
+    ids = {member.id for member in handling_team(report)}
+    if report.author is not None and report.author.active:
+        ids.add(report.author.id)
+    if report.kind == "suggestion" and report.author_department is not None:
+        head = department_head(report.author_department)
+        if head is not None and is_reviewer(head, report):
+            ids.add(head.id)
+    return ids
+
+
+def access_terms(report: Report) -> set[str]:
+    return {f"user:{user_id}" for user_id in viewers(report)}
+
+
+def held_terms(user) -> set[str]:
+    if not user.is_authenticated or not user.active:
+        return set()
+    return {f"user:{user.id}"}
+
+
+def _changed(obj, *names: str) -> bool:
+    state = inspect(obj)
+    if state.pending:  # a new person or department: its own rows say what changes
+        return False
+    if state.deleted or state.was_deleted:
+        return True
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _user_changed(user: User):
+    # who is whose manager decides conflicts; people who leave drop out of every team
+    return ALL if _changed(user, "manager_id", "active") else None
+
+
+def _department_changed(dept: Department):
+    return ALL if _changed(dept, "head_id") else None
+
+
+def _setting_changed(setting: Setting):
+    return ALL if setting.key == FALLBACK_UNIT_SETTING else None
+
+
+register(Provider(
+    kind="report", model=Report, to_document=to_document, access_terms=access_terms,
+    held_terms=held_terms, can_view=can_view_report,
+    all_ids=lambda: db.session.scalars(select(Report.id)).all(),
+    label=_l("建议与举报"), icon="lightbulb", status_labels=STATUS_LABELS, order=20,
+    stale={
+        ReportExclusion: lambda row: [row.report_id],
+        ReportNamedPerson: lambda row: [row.report_id],
+        UnitMembership: lambda _row: ALL,
+        ReportingLine: lambda _row: ALL,
+        User: _user_changed,
+        Department: _department_changed,
+        Setting: _setting_changed,
+    },
+))
