@@ -1,0 +1,781 @@
+"""What people owe each other in talks, and whether it is kept (SPEC §4, 沟通管理办法).
+
+The cadence engine (``hub.meetings.cadence``) works out the policy's windows from dates; this
+module feeds it the organisation (the reporting-line history, the admin's 协作岗位 pairs,
+HR's appraisal dates), adds the occasion talks (面谈) and appeals (申诉), matches the talk
+logs and meetings, and answers the questions of the pages, the API, the monthly summary and
+the escalation job with one list of ``Item`` s.  Who may see what is decided here too
+(``can_view_compliance`` …), once for all of them.
+
+Services flush and never commit.  Dates are company-local calendar dates; stored moments
+are naive UTC.  A talk log's private note is never read here.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from hub.common.models import get_setting, set_setting
+from hub.common.time import utcnow
+from hub.common.urls import path_for
+from hub.common.workdays import (
+    WorkCalendar,
+    due_after_working_days,
+    end_of_day_utc,
+    local_date,
+)
+from hub.extensions import db
+from hub.mailbox.stats import Month
+from hub.meetings import cadence
+from hub.meetings.cadence import AppraisalDay, Held, Owed, Pair, Planned
+from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS
+from hub.meetings.models import Meeting, TalkLog
+from hub.meetings.obligation_models import (
+    APPRAISAL_KINDS,
+    Appeal,
+    AppraisalDate,
+    CrossTeamPair,
+    MonthlySummary,
+    MonthlySummaryRow,
+    ObligationEscalation,
+    OccasionTalk,
+)
+from hub.notifications.services import notify
+from hub.org.models import Department, ReportingLine, User, UserRole
+from hub.org.permissions import heads_department, is_admin, is_gm_office, is_hr
+from hub.org.services import (
+    all_reports,
+    department_subtree,
+    direct_reports,
+    heads_of,
+    manager_of,
+    skip_level_of,
+)
+
+STATUS_LABELS = {
+    "due": _l("待沟通"),
+    "scheduled": _l("已约定"),
+    "held": _l("已沟通"),
+    "overdue": _l("超期未谈"),
+}
+APPRAISAL_LABELS = {"goal_setting": _l("目标设定"), "appraisal": _l("绩效考核结果")}
+#: Days after joining within which the onboarding talk is owed (公司内部沟通管理制度 四(二)1).
+ONBOARDING_DAYS = 7
+#: Working days the skip-level superior has to schedule an appeal's talk.
+APPEAL_WORKING_DAYS = 5
+REASON_MAX = 2000
+TITLE_MAX = 100
+#: How far back the escalation job looks for windows that passed.
+ESCALATION_LOOKBACK_DAYS = 45
+ONBOARDING_SINCE = "meetings.onboarding_since"
+PLANNED_STATUSES = ("proposed", "accepted")
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+class ObligationError(ValueError):
+    """A request the rules refuse; ``message`` is shown to the person, ``fields`` names the
+    form fields concerned, ``status`` is the API's HTTP status."""
+
+    def __init__(self, message: str, fields: dict | None = None, status: int = 400):
+        super().__init__(message)
+        self.message, self.fields, self.status = message, fields or {}, status
+
+
+# --- the organisation as the engine wants it ----------------------------------------------
+
+def reporting_lookup() -> cadence.ManagerOn:
+    """``manager_on(user_id, day)`` from the reporting-line history: the line valid on that
+    company-local day; nobody before a person's first line."""
+    lines: dict[int, list[tuple[date, date | None, int | None]]] = defaultdict(list)
+    for user_id, manager_id, start, end in db.session.execute(
+            select(ReportingLine.user_id, ReportingLine.manager_id, ReportingLine.valid_from,
+                   ReportingLine.valid_to).order_by(ReportingLine.valid_from,
+                                                    ReportingLine.id)):
+        lines[user_id].append((local_date(start), local_date(end) if end else None,
+                               manager_id))
+
+    def manager_on(user_id: int, day: date) -> int | None:
+        found = None
+        for start, end, manager_id in lines.get(user_id, ()):
+            if start <= day and (end is None or day < end):
+                found = manager_id  # the latest line wins on a day of several changes
+        return found
+    return manager_on
+
+
+def current_pairs() -> list[Pair]:
+    rows = db.session.scalars(select(CrossTeamPair).order_by(CrossTeamPair.id))
+    return [Pair(p.leading_department_id, p.partner_department_id,
+                 _active_head(p.leading_department), _active_head(p.partner_department))
+            for p in rows]
+
+
+def _active_head(dept: Department) -> int | None:
+    head = dept.head
+    return head.id if head is not None and head.active else None
+
+
+# --- items: one obligation with its status -------------------------------------------------
+
+@dataclass
+class Item:
+    """An obligation as pages, API and exports show it."""
+
+    kind: str
+    source: str  # "routine", "occasion" or "appeal"
+    senior: User
+    junior: User
+    window_start: date
+    window_end: date
+    status: str
+    key: str
+    late: bool = False
+    held_on: date | None = None
+    talk_id: int | None = None
+    talk_number: str | None = None
+    meeting_on: date | None = None
+    meeting_id: int | None = None
+    days_off: tuple[date, ...] = ()
+    on_days_off: bool = False
+    ref_id: int | None = None
+    departments: tuple[int, int] | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    def counterpart(self, user: User) -> User:
+        return self.junior if user.id == self.senior.id else self.senior
+
+
+def _months(first: date, last: date) -> list[tuple[int, int]]:
+    months, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def _day_bounds_utc(first: date, last: date) -> tuple[datetime, datetime]:
+    """[first 00:00, last 24:00) company time, as naive UTC."""
+    return end_of_day_utc(first - timedelta(days=1)), end_of_day_utc(last)
+
+
+def _routine_owed(first: date, last: date, manager_on, is_working) -> list[Owed]:
+    people = list(db.session.scalars(select(User.id).where(User.active.is_(True))))
+    months = _months(first, last)
+    quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in months})
+    appraisals = [AppraisalDay(a.id, a.day) for a in db.session.scalars(
+        select(AppraisalDate).where(AppraisalDate.day >= first - timedelta(days=40),
+                                    AppraisalDate.day <= last))]
+    pairs = current_pairs()
+    owed: list[Owed] = []
+    for person in people:
+        for y, m in months:
+            owed += cadence.owed_one_on_one(person, y, m, manager_on, is_working)
+        for y, q in quarters:
+            owed += cadence.owed_skip_level(person, y, q, manager_on, is_working)
+        owed += cadence.owed_performance(person, appraisals, manager_on, is_working)
+    for y, m in months:
+        owed += cadence.owed_cross_team(pairs, y, m, is_working)
+    return owed
+
+
+def _talks_between(first: date, last: date) -> list[tuple[TalkLog, frozenset[int]]]:
+    start, end = _day_bounds_utc(first, last)
+    talks = db.session.scalars(
+        select(TalkLog).where(TalkLog.held_at >= start, TalkLog.held_at < end)
+        .options(selectinload(TalkLog.participants)).order_by(TalkLog.held_at, TalkLog.id))
+    return [(t, frozenset(p.user_id for p in t.participants)) for t in talks]
+
+
+def _meetings_between(first: date, last: date) -> list[tuple[Meeting, frozenset[int]]]:
+    start, end = _day_bounds_utc(first, last)
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.start_at >= start, Meeting.start_at < end,
+                              Meeting.status.in_(PLANNED_STATUSES))
+        .options(selectinload(Meeting.participants)).order_by(Meeting.start_at, Meeting.id))
+    return [(m, frozenset(p.user_id for p in m.participants)) for m in meetings]
+
+
+def compute_items(first: date, last: date, *, today: date | None = None,
+                  ending: bool = False) -> list[Item]:
+    """Every obligation whose window overlaps [first, last] (``ending``: ends in it), with
+    its status on ``today``.  Open occasion talks and appeals are listed until they are
+    held, whatever their window."""
+    today = today or local_date(utcnow())
+    manager_on = reporting_lookup()
+    cal = WorkCalendar(first - timedelta(days=100), last + timedelta(days=100))
+    routine = _routine_owed(first, last, manager_on, cal.is_working)
+
+    def wanted(start: date, end: date) -> bool:
+        return first <= end <= last if ending else start <= last and end >= first
+
+    span_start = min([o.period_start for o in routine] + [first - timedelta(days=100)])
+    span_end = max([o.period_end for o in routine] + [last])
+    talks = _talks_between(span_start, max(span_end, today))
+    meetings = _meetings_between(span_start, max(span_end, today + timedelta(days=370)))
+    held = [Held(t.kind, ids, local_date(t.held_at), t.id) for t, ids in talks]
+    planned = [Planned(m.kind, ids, local_date(m.start_at), m.id) for m, ids in meetings]
+    numbers = {t.id: t.number for t, _ids in talks}
+
+    users = {u.id: u for u in db.session.scalars(select(User))}
+    items: list[Item] = []
+    for s in cadence.settle(routine, held, planned, today):
+        o = s.owed
+        if not wanted(o.window_start, o.window_end):
+            continue
+        items.append(Item(o.kind, "routine", users[o.senior_id], users[o.junior_id],
+                          o.window_start, o.window_end, s.status, o.key, late=s.late,
+                          held_on=s.held_on, talk_id=s.talk_id,
+                          talk_number=numbers.get(s.talk_id), meeting_on=s.meeting_on,
+                          meeting_id=s.meeting_id, days_off=o.days_off,
+                          on_days_off=o.on_days_off, ref_id=o.ref_id,
+                          departments=o.departments))
+    items += _occasion_items(first, last, today, held, planned, numbers, wanted, ending)
+    items += _appeal_items(first, last, today, held, meetings, numbers, wanted, ending)
+    items.sort(key=lambda i: (i.window_end, i.window_start, i.kind, i.senior.name,
+                              i.junior.name))
+    return items
+
+
+def _first_talk(held: list[Held], kind: str, pair: frozenset[int], since: date) -> Held | None:
+    return next((h for h in held if h.kind == kind and pair <= h.participant_ids
+                 and h.day >= since), None)
+
+
+def _occasion_items(first, last, today, held, planned, numbers, wanted, ending) -> list[Item]:
+    items = []
+    rows = db.session.scalars(select(OccasionTalk).order_by(OccasionTalk.due_date))
+    for row in rows:
+        opened = local_date(row.opened_at)
+        pair = frozenset((row.manager_id, row.employee_id))
+        talk = _first_talk(held, row.kind, pair, opened)
+        if row.closed_by_talk_id and (talk is None or talk.talk_id != row.closed_by_talk_id):
+            closing = db.session.get(TalkLog, row.closed_by_talk_id)
+            talk = Held(row.kind, pair, local_date(closing.held_at), closing.id) \
+                if closing else talk
+        open_now = talk is None
+        if not (wanted(opened, row.due_date) or (open_now and not ending and opened <= last)):
+            continue
+        item = Item(row.kind, "occasion", row.manager, row.employee, opened, row.due_date,
+                    "held" if talk else "due", f"occasion:{row.id}", ref_id=row.id,
+                    note=row.reason)
+        if talk is not None:
+            item.held_on, item.talk_id = talk.day, talk.talk_id
+            item.talk_number = numbers.get(talk.talk_id)
+            item.late = talk.day > row.due_date
+        else:
+            plan = next((p for p in planned if p.kind == row.kind and pair <= p.participant_ids
+                         and p.day >= max(today, opened)), None)
+            if plan is not None:
+                item.status, item.meeting_on, item.meeting_id = "scheduled", plan.day, \
+                    plan.meeting_id
+                item.late = plan.day > row.due_date
+            elif today > row.due_date:
+                item.status = "overdue"
+        items.append(item)
+    return items
+
+
+def _appeal_items(first, last, today, held, meetings, numbers, wanted, ending) -> list[Item]:
+    items = []
+    for appeal in db.session.scalars(select(Appeal).order_by(Appeal.filed_at)):
+        filed, due = local_date(appeal.filed_at), local_date(appeal.schedule_due_at)
+        pair = frozenset((appeal.superior_id, appeal.employee_id))
+        talk = _first_talk(held, "skip_level", pair, filed)
+        meeting = next((m for m, ids in meetings if m.kind == "skip_level" and pair <= ids
+                        and m.created_at >= appeal.filed_at), None)
+        if not (wanted(filed, due) or (talk is None and not ending and filed <= last)):
+            continue
+        item = Item("skip_level", "appeal", appeal.superior, appeal.employee, filed, due,
+                    "due", f"appeal:{appeal.id}", ref_id=appeal.id)
+        if talk is not None:
+            item.status, item.held_on, item.talk_id = "held", talk.day, talk.talk_id
+            item.talk_number = numbers.get(talk.talk_id)
+            item.late = meeting is not None and meeting.created_at > appeal.schedule_due_at
+        elif meeting is not None and local_date(meeting.start_at) >= today:
+            item.status, item.meeting_on, item.meeting_id = \
+                "scheduled", local_date(meeting.start_at), meeting.id
+            item.late = meeting.created_at > appeal.schedule_due_at
+        elif today > due:
+            item.status = "overdue"
+        items.append(item)
+    return items
+
+
+# --- who may see what --------------------------------------------------------------------
+
+def compliance_scope(viewer: User) -> set[int] | None:
+    """The people whose talks ``viewer`` may follow (None: everybody, the GM office): the
+    viewer, everybody below them in the reporting line, everybody in the departments they
+    head and those departments' sub-departments."""
+    if is_gm_office(viewer):
+        return None
+    ids = {viewer.id} | {u.id for u in all_reports(viewer)}
+    for dept in heads_of(viewer):
+        subtree = [d.id for d in department_subtree(dept)]
+        ids |= set(db.session.scalars(select(User.id).where(User.department_id.in_(subtree))))
+    return ids
+
+
+def may_view_compliance(viewer: User) -> bool:
+    """The compliance pages exist for managers, department heads and the GM office."""
+    if not viewer.is_authenticated:
+        return False
+    return is_gm_office(viewer) or bool(direct_reports(viewer)) or bool(heads_of(viewer))
+
+
+def can_view_compliance(viewer: User, subject: User | Department) -> bool:
+    """May ``viewer`` see the talks owed by or to a person, or a department's compliance?"""
+    if not viewer.is_authenticated:
+        return False
+    if is_gm_office(viewer):
+        return True
+    if isinstance(subject, Department):
+        return heads_department(viewer, subject)
+    if subject.id == viewer.id:
+        return True
+    return subject.id in (compliance_scope(viewer) or set())
+
+
+def can_view_summary(viewer: User) -> bool:
+    return is_gm_office(viewer)
+
+
+def can_configure(viewer: User) -> bool:
+    """协作岗位 pairs and appraisal dates: the admin and HR."""
+    return is_admin(viewer) or is_hr(viewer)
+
+
+def may_open_occasions(viewer: User) -> bool:
+    return is_hr(viewer) or bool(direct_reports(viewer))
+
+
+def can_open_occasion(viewer: User, employee: User) -> bool:
+    """HR for anybody, a manager for their direct reports."""
+    return is_hr(viewer) or employee.manager_id == viewer.id
+
+
+def visible_items(viewer: User, items: Iterable[Item]) -> list[Item]:
+    """Appeals are read by the employee and the superior only; the rest by the scope."""
+    scope = compliance_scope(viewer)
+    out = []
+    for item in items:
+        if item.source == "appeal":
+            if viewer.id in (item.senior.id, item.junior.id):
+                out.append(item)
+        elif scope is None or item.senior.id in scope or viewer.id in (item.senior.id,
+                                                                          item.junior.id):
+            out.append(item)
+    return out
+
+
+# --- the lists -----------------------------------------------------------------------------
+
+def due_for(person: User, month: Month, *, today: date | None = None) -> list[Item]:
+    """What ``person`` owes (as the senior side) and is owed (as the junior side) in the
+    month, with the quarter's skip-level talk and open occasion talks and appeals."""
+    first, last = month.first_day, month.next.first_day - timedelta(days=1)
+    return [i for i in compute_items(first, last, today=today)
+            if person.id in (i.senior.id, i.junior.id)]
+
+
+@dataclass
+class Counts:
+    owed: int = 0
+    held: int = 0
+    late: int = 0
+    overdue: int = 0
+    pending: int = 0
+
+    def add(self, item: Item) -> None:
+        self.owed += 1
+        if item.status == "held":
+            self.held += 1
+            self.late += item.late
+        elif item.status == "overdue":
+            self.overdue += 1
+        else:
+            self.pending += 1
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage held of what was owed."""
+        return round(100 * self.held / self.owed) if self.owed else None
+
+
+@dataclass
+class ComplianceRow:
+    manager: User
+    month: Counts = field(default_factory=Counts)
+    quarter: Counts = field(default_factory=Counts)
+
+
+def quarter_range(month: Month) -> tuple[date, date]:
+    return cadence.quarter_bounds(month.year, (month.month - 1) // 3 + 1)
+
+
+def compliance(viewer: User, month: Month, department: Department | None = None, *,
+               today: date | None = None) -> list[ComplianceRow]:
+    """Talks owed, held, overdue per manager in the month and in its quarter (obligations
+    counted in the month or quarter their window ends in), for the managers ``viewer`` may
+    follow, within ``department``'s subtree when given."""
+    q_first, q_last = quarter_range(month)
+    m_first, m_last = month.first_day, month.next.first_day - timedelta(days=1)
+    scope = compliance_scope(viewer)
+    dept_ids = {d.id for d in department_subtree(department)} if department else None
+    rows: dict[int, ComplianceRow] = {}
+    for item in compute_items(q_first, q_last, today=today, ending=True):
+        if item.source == "appeal":
+            continue  # between two people only; not a manager's cadence
+        senior = item.senior
+        if scope is not None and senior.id not in scope:
+            continue
+        if dept_ids is not None and senior.department_id not in dept_ids:
+            continue
+        row = rows.setdefault(senior.id, ComplianceRow(senior))
+        row.quarter.add(item)
+        if m_first <= item.window_end <= m_last:
+            row.month.add(item)
+    return sorted(rows.values(), key=lambda r: (-r.month.overdue, -r.quarter.overdue,
+                                                r.manager.department_id, r.manager.name))
+
+
+def manager_items(manager: User, month: Month, *, today: date | None = None) -> list[Item]:
+    """What ``manager`` owes in the month's quarter (for the manager's compliance page)."""
+    q_first, q_last = quarter_range(month)
+    return [i for i in compute_items(q_first, q_last, today=today, ending=True)
+            if i.senior.id == manager.id and i.source != "appeal"]
+
+
+# --- configuration: 协作岗位 pairs and appraisal dates --------------------------------------
+
+def pairs() -> list[CrossTeamPair]:
+    return list(db.session.scalars(select(CrossTeamPair).order_by(CrossTeamPair.id)))
+
+
+def add_pair(leading: Department, partner: Department, *, by: User) -> CrossTeamPair:
+    if leading.id == partner.id:
+        raise ObligationError(_("协作的两个部门不能相同。"),
+                              {"partner": [_("请选择另一个部门。")]})
+    exists = db.session.scalar(select(CrossTeamPair.id).where(
+        ((CrossTeamPair.leading_department_id == leading.id)
+         & (CrossTeamPair.partner_department_id == partner.id))
+        | ((CrossTeamPair.leading_department_id == partner.id)
+           & (CrossTeamPair.partner_department_id == leading.id))).limit(1))
+    if exists:
+        raise ObligationError(_("这两个部门已经是协作部门。"), status=409)
+    pair = CrossTeamPair(leading_department=leading, partner_department=partner,
+                         created_by_id=by.id)
+    db.session.add(pair)
+    db.session.flush()
+    return pair
+
+
+def remove_pair(pair: CrossTeamPair) -> None:
+    db.session.delete(pair)
+    db.session.flush()
+
+
+def appraisal_dates() -> list[AppraisalDate]:
+    return list(db.session.scalars(select(AppraisalDate).order_by(AppraisalDate.day.desc())))
+
+
+def add_appraisal_date(day: date, kind: str, title: str, *, by: User) -> AppraisalDate:
+    if kind not in APPRAISAL_KINDS:
+        raise ObligationError(_("请选择日期类别。"), {"kind": [_("请选择日期类别。")]})
+    today = local_date(utcnow())
+    if not today - timedelta(days=366) <= day <= today + timedelta(days=366):
+        raise ObligationError(_("日期须在前后一年之内。"), {"day": [_("日期须在前后一年之内。")]})
+    if len(title.strip()) > TITLE_MAX:
+        raise ObligationError(_("说明不能超过 %(n)s 个字符。", n=TITLE_MAX),
+                              {"title": [_("不能超过 %(n)s 个字符。", n=TITLE_MAX)]})
+    if db.session.scalar(select(AppraisalDate.id).where(AppraisalDate.day == day,
+                                                        AppraisalDate.kind == kind)):
+        raise ObligationError(_("这一天已登记了同类日期。"), {"day": [_("这一天已登记了同类日期。")]},
+                              status=409)
+    row = AppraisalDate(day=day, kind=kind, title=title.strip(), created_by_id=by.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def remove_appraisal_date(row: AppraisalDate) -> None:
+    db.session.delete(row)
+    db.session.flush()
+
+
+# --- occasion talks (面谈) -------------------------------------------------------------------
+
+def open_occasion(employee: User, kind: str, due_date: date, reason: str, *,
+                  by: User | None, now: datetime | None = None) -> OccasionTalk:
+    """Put a 面谈 on the manager's list (the employee's direct manager now)."""
+    now = now or utcnow()
+    if kind not in OCCASION_KINDS:
+        raise ObligationError(_("请选择面谈类别。"), {"kind": [_("请选择面谈类别。")]})
+    if not employee.active:
+        raise ObligationError(_("该员工已停用。"), {"employee": [_("该员工已停用。")]})
+    manager = manager_of(employee)
+    if manager is None:
+        raise ObligationError(_("%(name)s 没有直属上级，无人承担此面谈。", name=employee.name),
+                              {"employee": [_("该员工没有直属上级。")]})
+    if by is not None and not can_open_occasion(by, employee):
+        raise ObligationError(_("只能为自己的直接下属或由人力资源部发起面谈。"),
+                              {"employee": [_("只能选择自己的直接下属。")]}, status=404)
+    today = local_date(now)
+    if not today - timedelta(days=31) <= due_date <= today + timedelta(days=366):
+        raise ObligationError(_("面谈期限须在一个月前到一年后之间。"),
+                              {"due_date": [_("面谈期限须在一个月前到一年后之间。")]})
+    if len(reason) > REASON_MAX:
+        raise ObligationError(_("说明不能超过 %(n)s 个字符。", n=REASON_MAX),
+                              {"reason": [_("不能超过 %(n)s 个字符。", n=REASON_MAX)]})
+    row = OccasionTalk(kind=kind, manager=manager, employee=employee, due_date=due_date,
+                       reason=reason.strip(), opened_by_id=by.id if by else None, opened_at=now)
+    db.session.add(row)
+    db.session.flush()
+    if by is None or by.id != manager.id:
+        notify(manager, kind="talk.occasion",
+               title=_("请在 %(day)s 前与 %(name)s 进行%(kind)s", day=due_date.isoformat(),
+                       name=employee.name, kind=str(KIND_LABELS[kind])),
+               body=row.reason, url=path_for("meetings.due"))
+    return row
+
+
+def open_onboarding_talks(now: datetime | None = None) -> int:
+    """入职面谈 for everybody who joined (with a manager) since the hub started watching:
+    owed by the manager within ``ONBOARDING_DAYS`` of the account's creation."""
+    now = now or utcnow()
+    since = get_setting(ONBOARDING_SINCE)
+    if since is None:  # the first run: people who were there before are not new
+        set_setting(ONBOARDING_SINCE, now.isoformat())
+        return 0
+    cutoff = datetime.fromisoformat(since)
+    already = select(OccasionTalk.employee_id).where(OccasionTalk.kind == "onboarding")
+    new = db.session.scalars(select(User).where(
+        User.created_at > cutoff, User.active.is_(True), User.manager_id.is_not(None),
+        User.id.not_in(already)))
+    count = 0
+    for person in new:
+        open_occasion(person, "onboarding",
+                      local_date(person.created_at) + timedelta(days=ONBOARDING_DAYS),
+                      _("新员工入职"), by=None, now=now)
+        count += 1
+    return count
+
+
+def close_held_occasions(today: date | None = None) -> int:
+    """Record on each occasion talk the talk log that closed it."""
+    count = 0
+    for item in compute_items(date(2000, 1, 1), today or local_date(utcnow()), today=today):
+        if item.source == "occasion" and item.status == "held" and item.talk_id:
+            row = db.session.get(OccasionTalk, item.ref_id)
+            if row.closed_by_talk_id is None:
+                row.closed_by_talk_id, row.closed_at = item.talk_id, utcnow()
+                count += 1
+    db.session.flush()
+    return count
+
+
+# --- appeals (申诉) ---------------------------------------------------------------------------
+
+def file_appeal(employee: User, reason: str, *, now: datetime | None = None) -> Appeal:
+    """Ask the skip-level superior for a talk; they must schedule it within
+    ``APPEAL_WORKING_DAYS`` working days."""
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ObligationError(_("请说明申诉的事由。"), {"reason": [_("请填写此项。")]})
+    if len(reason) > REASON_MAX:
+        raise ObligationError(_("事由不能超过 %(n)s 个字符。", n=REASON_MAX),
+                              {"reason": [_("不能超过 %(n)s 个字符。", n=REASON_MAX)]})
+    superior = skip_level_of(employee)
+    if superior is None:
+        raise ObligationError(_("你没有隔级上级，可通过总经理信箱反映问题。"), status=409)
+    if has_open_appeal(employee, superior):
+        raise ObligationError(_("你已有一份尚未面谈的申诉，请等待隔级上级安排。"), status=409)
+    appeal = Appeal(employee=employee, manager=manager_of(employee), superior=superior,
+                    reason=reason, filed_at=now,
+                    schedule_due_at=due_after_working_days(now, APPEAL_WORKING_DAYS))
+    db.session.add(appeal)
+    db.session.flush()
+    notify(superior, kind="talk.appeal",
+           title=_("%(name)s 申请与你进行隔级沟通，请在 %(day)s 前安排",
+                   name=employee.name, day=local_date(appeal.schedule_due_at).isoformat()),
+           body=reason, url=path_for("meetings.due"))
+    return appeal
+
+
+def has_open_appeal(employee: User, superior: User) -> bool:
+    """An appeal to ``superior`` whose skip-level talk has not been logged yet."""
+    appeals = list(db.session.scalars(select(Appeal).where(
+        Appeal.employee_id == employee.id, Appeal.superior_id == superior.id)))
+    if not appeals:
+        return False
+    pair = frozenset((employee.id, superior.id))
+    talks = [(local_date(t.held_at), ids) for t, ids in _talks_between(
+        min(local_date(a.filed_at) for a in appeals), local_date(utcnow()) + timedelta(days=1))
+        if t.kind == "skip_level" and pair <= ids]
+    return any(not any(day >= local_date(a.filed_at) for day, _ids in talks) for a in appeals)
+
+
+def appeals_of(person: User) -> list[Appeal]:
+    return list(db.session.scalars(select(Appeal).where(
+        (Appeal.employee_id == person.id) | (Appeal.superior_id == person.id))
+        .order_by(Appeal.filed_at.desc())))
+
+
+# --- escalation ---------------------------------------------------------------------------
+
+def escalate_overdue(now: datetime | None = None) -> int:
+    """Tell the senior side and their manager, once per obligation, that a talk is overdue:
+    windows that passed within ``ESCALATION_LOOKBACK_DAYS``."""
+    now = now or utcnow()
+    today = local_date(now)
+    done = set(db.session.scalars(select(ObligationEscalation.key)))
+    count = 0
+    for item in compute_items(today - timedelta(days=ESCALATION_LOOKBACK_DAYS), today,
+                              today=today, ending=True):
+        if item.status != "overdue" or item.key in done:
+            continue
+        boss = manager_of(item.senior)
+        title = _("超期未谈：%(senior)s 与 %(junior)s 的%(kind)s（期限 %(day)s）",
+                  senior=item.senior.name, junior=item.junior.name, kind=item.kind_label,
+                  day=item.window_end.isoformat())
+        notify(item.senior, kind="talk.overdue", title=title, url=path_for("meetings.due"))
+        if boss is not None and item.source != "appeal":
+            notify(boss, kind="talk.overdue", title=title,
+                   url=path_for("meetings.compliance_person", user_id=item.senior.id))
+        db.session.add(ObligationEscalation(key=item.key[:120], escalated_at=now,
+                                            to_user_id=boss.id if boss else None))
+        done.add(item.key)
+        count += 1
+    db.session.flush()
+    return count
+
+
+# --- the monthly summary (月汇总) ---------------------------------------------------------------
+
+@dataclass
+class SummaryRow:
+    department: Department
+    owed: int = 0
+    held: int = 0
+    late: int = 0
+    overdue: int = 0
+    talks_logged: int = 0
+    minutes: int = 0
+
+
+def summary_rows(month: Month, *, today: date | None = None) -> tuple[list[SummaryRow],
+                                                                       list[Item]]:
+    """Per department of the senior side: obligations whose window ends in the month and
+    how they went; talk logs held in the month by authors of the department."""
+    first, last = month.first_day, month.next.first_day - timedelta(days=1)
+    items = [i for i in compute_items(first, last, today=today, ending=True)
+             if i.source != "appeal"]
+    depts = {d.id: d for d in db.session.scalars(select(Department))}
+    rows: dict[int, SummaryRow] = {}
+    for item in items:
+        row = rows.setdefault(item.senior.department_id,
+                              SummaryRow(depts[item.senior.department_id]))
+        row.owed += 1
+        row.held += item.status == "held"
+        row.late += item.status == "held" and item.late
+        row.overdue += item.status == "overdue"
+    start, end = _day_bounds_utc(first, last)
+    for dept_id, n, minutes in db.session.execute(
+            select(User.department_id, func.count(TalkLog.id),
+                   func.coalesce(func.sum(TalkLog.duration_minutes), 0))
+            .join(User, User.id == TalkLog.author_id)
+            .where(TalkLog.held_at >= start, TalkLog.held_at < end)
+            .group_by(User.department_id)):
+        row = rows.setdefault(dept_id, SummaryRow(depts[dept_id]))
+        row.talks_logged, row.minutes = n, int(minutes)
+    order = {d.id: i for i, d in enumerate(
+        db.session.scalars(select(Department).order_by(Department.sort_order, Department.id)))}
+    return sorted(rows.values(), key=lambda r: order.get(r.department.id, 0)), items
+
+
+def stored_summary(month: Month) -> MonthlySummary | None:
+    return db.session.scalar(select(MonthlySummary).where(MonthlySummary.month == str(month)))
+
+
+def generate_monthly_summary(month: Month, *, now: datetime | None = None) -> MonthlySummary:
+    """Store (or store again) the month's summary and tell the GM office."""
+    now = now or utcnow()
+    rows, _items = summary_rows(month, today=local_date(now))
+    summary = stored_summary(month)
+    if summary is None:
+        summary = MonthlySummary(month=str(month))
+        db.session.add(summary)
+    summary.generated_at = now
+    summary.rows = [MonthlySummaryRow(department_id=r.department.id, owed=r.owed, held=r.held,
+                                      late=r.late, overdue=r.overdue,
+                                      talks_logged=r.talks_logged, minutes=r.minutes)
+                    for r in rows]
+    db.session.flush()
+    for person in db.session.scalars(
+            select(User).join(UserRole).where(UserRole.role == "gm_office",
+                                              User.active.is_(True)).order_by(User.id)):
+        notify(person, kind="talk.summary", title=_("%(month)s 沟通月汇总已生成", month=month),
+               url=path_for("meetings.summary", month=str(month)))
+    return summary
+
+
+def generate_due_summary(now: datetime | None = None) -> MonthlySummary | None:
+    """On the 1st (or the first run after it): last month's summary, once."""
+    now = now or utcnow()
+    previous = Month.of(now).previous
+    if stored_summary(previous) is not None:
+        return None
+    return generate_monthly_summary(previous, now=now)
+
+
+def summary_workbook(month: Month, rows: list[SummaryRow], items: list[Item]) -> list:
+    """The sheets of the Excel export: the departments, then every obligation.  Topics,
+    agreements and private notes are never part of it."""
+    head = [_("部门"), _("应谈"), _("已谈"), _("其中逾期补谈"), _("超期未谈"), _("沟通记录数"),
+            _("沟通时长合计（分钟）")]
+    totals = SummaryRow(Department(name=_("合计")))
+    for r in rows:
+        for name in ("owed", "held", "late", "overdue", "talks_logged", "minutes"):
+            setattr(totals, name, getattr(totals, name) + getattr(r, name))
+    sheet1 = [head] + [[r.department.name, r.owed, r.held, r.late, r.overdue, r.talks_logged,
+                        r.minutes] for r in rows + [totals]]
+    detail = [[_("类别"), _("上级/发起人"), _("对象"), _("部门"), _("窗口开始"), _("窗口结束"),
+               _("状态"), _("逾期"), _("沟通日期"), _("记录编号")]]
+    for i in items:
+        detail.append([i.kind_label, i.senior.name, i.junior.name, i.senior.department.name,
+                       i.window_start.isoformat(), i.window_end.isoformat(), i.status_label,
+                       _("是") if i.late else "", i.held_on.isoformat() if i.held_on else "",
+                       i.talk_number or ""])
+    return [(_("月汇总"), sheet1), (_("明细"), detail)]
+
+
+def demo_backdate_reporting_lines(days: int = 200) -> None:
+    """For the demo only: the organisation existed before the hub, so everybody's first
+    reporting line starts ``days`` earlier (past months' talks are then owed by somebody)."""
+    first: dict[int, ReportingLine] = {}
+    for line in db.session.scalars(select(ReportingLine).order_by(ReportingLine.valid_from,
+                                                                  ReportingLine.id)):
+        first.setdefault(line.user_id, line)
+    for line in first.values():
+        line.valid_from = line.valid_from - timedelta(days=days)
+    db.session.flush()
