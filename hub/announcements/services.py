@@ -909,7 +909,8 @@ def send_digests(now: datetime | None = None) -> int:
                 .where(Announcement.publish_at > row.sent_up_to)
                 .order_by(Announcement.publish_at)))
         if items:
-            queue_mail(person.email, subject=_("公告摘要：%(n)s 条新公告", n=len(items)),
+            subject = _("公告摘要：%(n)s 条新公告", n=len(items))
+            queue_mail(person.email, subject=subject, title=subject,
                        template="email/announcement_digest", recipient=person,
                        items=[(a, absolute_url(_url(a))) for a in items],
                        kind_labels=KIND_LABELS)

@@ -1,6 +1,288 @@
-"""公告 through the API (see API.md)."""
+"""公告 through the API (see API.md): publish, the caller's feed, one announcement, confirm,
+the confirmation list.
+
+Everything goes through ``hub.announcements.services``, the same functions the pages call:
+an announcement the caller may not see is a 404; publishing to an audience the caller may
+not address is a 403 with a message that says why; confirming what needs no confirmation
+is a 409; bad input a 400 with the fields it concerns.
+"""
 from __future__ import annotations
 
+from flask_login import current_user
+from marshmallow import fields, validate, validates_schema
+from marshmallow import ValidationError as SchemaError
+
+from hub.announcements.models import AUDIENCE_ROLES, KINDS
+from hub.announcements.services import (
+    BODY_MAX,
+    KIND_LABELS,
+    TITLE_MAX,
+    AnnouncementError,
+    Audience,
+    audience_of,
+    can_view_confirmations,
+    confirm,
+    confirmation_of,
+    confirmation_status,
+    filter_announcements,
+    get_announcement_or_404,
+    get_confirmable_or_404,
+    in_audience,
+    is_expired,
+    is_pinned,
+    is_published,
+    marks_for,
+    paginate,
+    publish,
+    visible_announcements_query,
+)
 from hub.api.blueprint import Blueprint
+from hub.api.letters import AttachmentInfoSchema
+from hub.api.schemas import (
+    DepartmentSchema,
+    PageArgs,
+    PersonRef,
+    RowId,
+    Schema,
+    Text,
+    Timestamp,
+    page_of,
+)
+from hub.common.errors import api_error
+from hub.common.markdown import render_markdown
+from hub.extensions import db
+from hub.org.models import Department
 
 blp = Blueprint("api_announcements", __name__, url_prefix="/announcements", description="公告")
+
+
+def announcement_error(exc: AnnouncementError):
+    return api_error(exc.status, exc.message, exc.fields)
+
+
+blp.register_error_handler(AnnouncementError, announcement_error)
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+class AudienceSchema(Schema):
+    """Whom it is for: ``all`` (the whole company), departments (each with its
+    sub-departments) and roles; resolved when people read, not when published."""
+
+    all = fields.Boolean(load_default=False)
+    department_ids = fields.List(fields.Integer(validate=validate.Range(1, 2**31 - 1)),
+                                 load_default=list, validate=validate.Length(max=200))
+    roles = fields.List(fields.String(validate=validate.OneOf(AUDIENCE_ROLES)),
+                        load_default=list, validate=validate.Length(max=len(AUDIENCE_ROLES)))
+
+
+def _audience_out(announcement) -> dict:
+    audience = audience_of(announcement)
+    return {"all": audience.everyone, "department_ids": list(audience.department_ids),
+            "roles": list(audience.roles)}
+
+
+class AnnouncementSummarySchema(Schema):
+    computed = {
+        "kind_label": lambda a: str(KIND_LABELS[a.kind]),
+        "audience": _audience_out,
+        "published": lambda a: is_published(a),
+        "expired": lambda a: is_expired(a),
+        "pinned_now": lambda a: is_pinned(a),
+    }
+
+    id = fields.Integer()
+    number = fields.String(metadata={"description": "登记编号 GG-YYYY-NNNNNN"})
+    title = fields.String()
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    kind_label = fields.String()
+    author = PersonRef()
+    audience = fields.Nested(AudienceSchema)
+    requires_confirmation = fields.Boolean()
+    version = fields.Integer(metadata={"description": "当前版本；修订需确认的公告会生成新版本"})
+    publish_at = Timestamp()
+    expires_at = Timestamp(allow_none=True)
+    pinned = fields.Boolean()
+    pinned_until = Timestamp(allow_none=True)
+    pinned_now = fields.Boolean(metadata={"description": "现在是否置顶"})
+    published = fields.Boolean()
+    expired = fields.Boolean()
+
+
+class FeedItemSchema(AnnouncementSummarySchema):
+    unread = fields.Boolean()
+    needs_confirmation = fields.Boolean(metadata={"description": "调用者尚未确认当前版本"})
+
+
+class AnnouncementSchema(AnnouncementSummarySchema):
+    computed = {
+        **AnnouncementSummarySchema.computed,
+        "body_html": lambda a: str(render_markdown(a.body)),
+        "confirmed_by_me": lambda a: confirmation_of(current_user, a) is not None
+        if a.requires_confirmation else None,
+        "confirmed_at": lambda a: (c := confirmation_of(current_user, a)) and c.confirmed_at,
+        "in_audience": lambda a: in_audience(current_user, a),
+        "can_view_confirmations": lambda a: can_view_confirmations(current_user, a),
+    }
+
+    body = fields.String(metadata={"description": "Markdown 原文"})
+    body_html = fields.String()
+    attachments = fields.List(fields.Nested(AttachmentInfoSchema))
+    confirmed_by_me = fields.Boolean(allow_none=True, metadata={
+        "description": "调用者是否已确认当前版本；无需确认的公告为 null"})
+    confirmed_at = Timestamp(allow_none=True)
+    in_audience = fields.Boolean()
+    can_view_confirmations = fields.Boolean()
+
+
+class NewAnnouncementSchema(Schema):
+    title = Text(required=True, metadata={"maxLength": TITLE_MAX})
+    body = Text(required=True, metadata={"maxLength": BODY_MAX, "description": "Markdown"})
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    audience = fields.Nested(AudienceSchema, required=True)
+    requires_confirmation = fields.Boolean(load_default=False)
+    publish_at = fields.AwareDateTime(load_default=None, default_timezone=None, metadata={
+        "description": "定时发布（带时区）；不填或已过去则立即发布"})
+    expires_at = fields.AwareDateTime(load_default=None)
+    pinned = fields.Boolean(load_default=False)
+    pinned_until = fields.AwareDateTime(load_default=None)
+
+    @validates_schema
+    def _known_departments(self, data, **kwargs):
+        ids = (data.get("audience") or {}).get("department_ids") or []
+        if ids:
+            found = set(db.session.scalars(db.select(Department.id).where(
+                Department.id.in_(ids))))
+            if set(ids) - found:
+                raise SchemaError({"audience": ["所选部门不存在。"]})
+
+
+class FeedQuerySchema(PageArgs):
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    archive = fields.Boolean(load_default=False, metadata={"description": "包括已失效的公告"})
+    pending = fields.Boolean(load_default=False, metadata={"description": "只列出待我确认的"})
+
+
+class ConfirmationSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    confirmed_at = Timestamp()
+
+
+class ConfirmedPersonSchema(Schema):
+    person = PersonRef()
+    confirmed_at = Timestamp(allow_none=True)
+    confirmed_version = fields.Integer(allow_none=True, metadata={
+        "description": "此人确认过的最新版本（可能是旧版本）"})
+
+
+class DepartmentCountSchema(Schema):
+    department = fields.Nested(DepartmentSchema)
+    total = fields.Integer()
+    confirmed = fields.Integer()
+    percent = fields.Integer()
+
+
+class ConfirmationListSchema(Schema):
+    version = fields.Integer()
+    total = fields.Integer()
+    confirmed_count = fields.Integer()
+    percent = fields.Integer()
+    confirmed = fields.List(fields.Nested(ConfirmedPersonSchema))
+    not_confirmed = fields.List(fields.Nested(ConfirmedPersonSchema))
+    departments = fields.List(fields.Nested(DepartmentCountSchema))
+
+
+class ConfirmationQuerySchema(Schema):
+    department = RowId(Department, data_key="department_id", load_default=None,
+                       metadata={"description": "只看该部门（含下级部门）"})
+
+
+def _utc(value):
+    from datetime import timezone
+
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+# --- routes ----------------------------------------------------------------------------
+
+@blp.route("", methods=["POST"])
+@blp.arguments(NewAnnouncementSchema)
+@blp.response(201, AnnouncementSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+def create(args):
+    """Publish an announcement (or schedule it with ``publish_at``).
+
+    The GM office may publish to anyone; a department head to departments they head (and
+    below); HR ``policy`` and ``notice`` to anyone; anybody else gets a 403."""
+    audience = args["audience"]
+    announcement = publish(
+        current_user, title=args["title"], body=args["body"], kind=args["kind"],
+        audience=Audience(everyone=audience["all"],
+                          department_ids=tuple(audience["department_ids"]),
+                          roles=tuple(audience["roles"])),
+        requires_confirmation=args["requires_confirmation"],
+        publish_at=_utc(args["publish_at"]), expires_at=_utc(args["expires_at"]),
+        pinned=args["pinned"], pinned_until=_utc(args["pinned_until"]))
+    db.session.commit()
+    return announcement
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(FeedQuerySchema, location="query")
+@blp.response(200, page_of(FeedItemSchema))
+def feed(args):
+    """The caller's feed: published announcements addressed to the caller, pinned first,
+    then newest first, each marked unread / needing confirmation."""
+    stmt = visible_announcements_query(current_user, include_expired=args["archive"])
+    stmt = filter_announcements(stmt, kind=args["kind"],
+                                unconfirmed_for=current_user if args["pending"] else None)
+    items, total = paginate(stmt, args["page"], args["per_page"])
+    marks = marks_for(current_user, items)
+    for item in items:
+        item.unread = marks.unread(item)
+        item.needs_confirmation = marks.needs_confirmation(item)
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+@blp.route("/<id:announcement_id>")
+@blp.response(200, AnnouncementSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def announcement(announcement_id: int):
+    """One announcement with ``confirmed_by_me``."""
+    return get_announcement_or_404(announcement_id, current_user)
+
+
+@blp.route("/<id:announcement_id>/confirm", methods=["POST"])
+@blp.response(200, ConfirmationSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def confirm_it(announcement_id: int):
+    """"已阅读并遵守" for the current version; idempotent (the first time is kept)."""
+    item = get_announcement_or_404(announcement_id, current_user)
+    row = confirm(item, current_user)
+    db.session.commit()
+    return row
+
+
+@blp.route("/<id:announcement_id>/confirmations")
+@blp.arguments(ConfirmationQuerySchema, location="query")
+@blp.response(200, ConfirmationListSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def confirmations(args, announcement_id: int):
+    """Who has and has not confirmed the current version, among the people the caller may
+    see: the whole audience for the GM office and the author, the departments they head
+    for a department head; a 404 for everybody else."""
+    item = get_confirmable_or_404(announcement_id, current_user)
+    status = confirmation_status(current_user, item, args["department"])
+    return {
+        "version": item.version, "total": len(status.people),
+        "confirmed_count": len(status.confirmed), "percent": status.percent,
+        "confirmed": [vars(s) for s in status.confirmed],
+        "not_confirmed": [vars(s) for s in status.not_confirmed],
+        "departments": [{"department": d.department, "total": d.total,
+                         "confirmed": d.confirmed, "percent": d.percent}
+                        for d in status.departments],
+    }
