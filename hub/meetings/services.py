@@ -1,0 +1,797 @@
+"""The rules of scheduling talks (meetings) and of talk logs (沟通记录): who may see and do
+what, proposing and answering, free slots, logging, acknowledging, action items.
+
+Who sees what (the search index derives its access terms from these rules, so keep them
+in step with ``hub.search``):
+
+- A **meeting** is seen by its participants only (the organizer is one of them).  Anybody
+  else gets a 404 on every route that names it, answering included.
+- A **talk log**'s shared part (kind, people, time, duration, topics, agreements, action
+  items, acknowledgements and comments) is seen by
+    * its participants (the author is one of them);
+    * everybody above a participant in the current reporting line (直接上级 and up):
+      沟通管理办法 五.1 makes department heads responsible for supervising their people's
+      talks and for summarising the 《沟通记录》 every month;
+    * the GM office (``gm_office`` role): the GM reviews the monthly summary and spot-checks
+      the records (五.2);
+    * HR (``hr`` role): it promotes communication between departments and runs the
+      performance and probation talks (公司内部沟通管理制度 四(一)).
+- A talk log's ``private_note`` is seen by its **author alone**: never by the other side,
+  their managers, HR or the GM office; it is never put in an export, an e-mail, another
+  person's API answer or the search index.  ``private_note_for(user, talk)`` is the only
+  way the pages and the API read it.
+
+Services flush, the caller commits.  Refusals are ``TalkError`` with a Chinese message and
+the API's field names (``with_user_ids``, ``start``, ``held_at`` …).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, exists, false, func, or_, select
+
+from hub.common.numbering import next_number
+from hub.common.time import company_tz, utcnow
+from hub.common.urls import path_for
+from hub.common.workdays import WorkCalendar, local_date
+from hub.extensions import db
+from hub.meetings import cadence
+from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS, TALK_KINDS
+from hub.meetings.models import (
+    ActionItem,
+    Meeting,
+    MeetingParticipant,
+    TalkLog,
+    TalkParticipant,
+)
+from hub.notifications.services import notify
+from hub.org.models import User
+from hub.org.permissions import is_gm_office, is_hr
+from hub.org.services import all_reports, management_line
+
+PREFIX = "GT"
+DURATION_MIN, DURATION_MAX = 5, 240
+#: The policy's guidance for a routine talk (每次沟通15—20分钟).
+GUIDANCE_MINUTES = (15, 20)
+DEFAULT_DURATION = 20
+MAX_PEOPLE = 10
+MAX_ACTION_ITEMS = 20
+LOCATION_MAX = 200
+AGENDA_MAX = 5000
+TEXT_MAX = 5000
+ITEM_MAX = 500
+COMMENT_MAX = 2000
+#: How far back a talk may be logged (paper records of the last year).
+BACKFILL_DAYS = 366
+#: How far ahead a meeting may be proposed.
+AHEAD_DAYS = 366
+#: Clock skew a talk's "held at" may be ahead of the server by.
+SKEW = timedelta(minutes=5)
+#: Working hours of the free-slot suggestions (company time): (start, end) pairs.
+WORKING_HOURS = ((time(9, 0), time(12, 0)), (time(13, 30), time(18, 0)))
+SLOT_STEP = timedelta(minutes=30)
+#: The meetings that hold a time (a declined or cancelled one does not).
+BUSY_STATUSES = ("proposed", "accepted")
+
+STATUS_LABELS = {"proposed": _l("待确认"), "accepted": _l("已接受"), "declined": _l("已谢绝"),
+                 "cancelled": _l("已取消")}
+RESPONSE_LABELS = {"pending": _l("未答复"), "accepted": _l("已接受"), "declined": _l("已谢绝"),
+                   "proposed": _l("建议改期")}
+RESPONSES = ("accept", "decline", "propose")
+
+
+class TalkError(Exception):
+    """A request the talks feature refuses; ``status`` is the HTTP status of the API."""
+
+    status = 400
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class TalkConflict(TalkError):
+    status = 409
+
+
+def _refuse(fields: dict[str, list[str]]) -> None:
+    if fields:
+        raise TalkError(" ".join(m for messages in fields.values() for m in messages), fields)
+
+
+# --- who may see and do what ------------------------------------------------------------
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.active)
+
+
+def participant_row(meeting: Meeting, user: User) -> MeetingParticipant | None:
+    return next((p for p in meeting.participants if p.user_id == user.id), None)
+
+
+def can_view_meeting(user: User, meeting: Meeting) -> bool:
+    """The meeting's participants (the organizer included), nobody else."""
+    return _active(user) and participant_row(meeting, user) is not None
+
+
+def can_respond(user: User, meeting: Meeting) -> bool:
+    """A participant may answer (the organizer: take a proposed time, move or cancel) while
+    the meeting is neither cancelled nor over."""
+    return (can_view_meeting(user, meeting) and meeting.status != "cancelled"
+            and meeting.start_at > utcnow())
+
+
+def get_meeting_or_404(meeting_id: int, user: User) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_view_meeting(user, meeting):
+        abort(404)
+    return meeting
+
+
+def visible_meetings_query(user: User) -> Select:
+    if not _active(user):
+        return select(Meeting).where(false())
+    return select(Meeting).where(exists().where(
+        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.user_id == user.id))
+
+
+def is_talk_participant(user: User, talk: TalkLog) -> bool:
+    return any(p.user_id == user.id for p in talk.participants)
+
+
+def oversees_all_talks(user: User) -> bool:
+    """HR and the GM office read the shared part of every talk log."""
+    return is_gm_office(user) or is_hr(user)
+
+
+def can_view_talk(user: User, talk: TalkLog) -> bool:
+    """The shared part: participants, their managers up the line, HR, the GM office (see
+    the module docstring for why)."""
+    if not _active(user):
+        return False
+    if is_talk_participant(user, talk) or oversees_all_talks(user):
+        return True
+    return any(user.id in {m.id for m in management_line(p.user)} for p in talk.participants
+               if p.user is not None)
+
+
+def can_see_private_note(user: User, talk: TalkLog) -> bool:
+    return _active(user) and talk.author_id == user.id
+
+
+def private_note_for(user: User, talk: TalkLog) -> str | None:
+    """The private note when ``user`` wrote it, else None (never an empty-string hint)."""
+    return talk.private_note if can_see_private_note(user, talk) else None
+
+
+def visible_talks_query(user: User) -> Select:
+    """The talk logs whose shared part ``user`` may read (``can_view_talk`` as SQL)."""
+    if not _active(user):
+        return select(TalkLog).where(false())
+    if oversees_all_talks(user):
+        return select(TalkLog)
+    people = [user.id] + [u.id for u in all_reports(user)]
+    return select(TalkLog).where(exists().where(
+        TalkParticipant.talk_id == TalkLog.id, TalkParticipant.user_id.in_(people)))
+
+
+def get_talk_or_404(talk_id: int, user: User) -> TalkLog:
+    talk = db.session.get(TalkLog, talk_id)
+    if talk is None or not can_view_talk(user, talk):
+        abort(404)
+    return talk
+
+
+def can_acknowledge(user: User, talk: TalkLog) -> bool:
+    """The other participants (not the author) acknowledge the shared part or comment."""
+    return _active(user) and is_talk_participant(user, talk) and talk.author_id != user.id
+
+
+def can_complete_item(user: User, item: ActionItem) -> bool:
+    """A participant of the talk the item was agreed in marks it done."""
+    return (item.done_at is None and _active(user)
+            and is_talk_participant(user, item.talk))
+
+
+def get_item_or_404(item_id: int, user: User) -> ActionItem:
+    item = db.session.get(ActionItem, item_id)
+    if item is None or not can_view_talk(user, item.talk):
+        abort(404)
+    return item
+
+
+# --- who invites whom ---------------------------------------------------------------------
+
+def is_senior_side(senior: User, junior: User, kind: str) -> bool:
+    """Whether ``senior`` is the side that invites ``junior`` to a talk of ``kind``:
+    上下级 and 绩效 the direct manager, 隔级 the manager's manager, the occasion talks
+    somebody above in the line (the manager, or higher up when the manager is away);
+    协作岗位 talks are between departments' people, so anybody may invite."""
+    if kind == "cross_team":
+        return True
+    line = management_line(junior)
+    if kind in ("one_on_one", "performance"):
+        return bool(line) and line[0].id == senior.id
+    if kind == "skip_level":
+        return len(line) >= 2 and line[1].id == senior.id
+    if kind in OCCASION_KINDS:
+        return any(m.id == senior.id for m in line)
+    return False
+
+
+def windows_of(kind: str, around: date) -> list[tuple[date, date]] | None:
+    """The policy's windows of ``kind`` in the month of ``around`` and the next one
+    (None: the kind has no fixed window — 隔级 is due in the quarter, 绩效 and the occasion
+    talks when they arise)."""
+    months = [(around.year, around.month)]
+    months.append((around.year + (around.month == 12), around.month % 12 + 1))
+    if kind == "one_on_one":
+        return [(s, e) for y, m in months for _slot, s, e in cadence.one_on_one_windows(y, m)]
+    if kind == "cross_team":
+        first, last = cadence.CROSS_TEAM_WINDOW
+        return [(date(y, m, first), date(y, m, last)) for y, m in months]
+    return None
+
+
+def next_window(kind: str, today: date) -> tuple[date, date]:
+    """Where the next talk of ``kind`` should go: the rest of the current window or the
+    next one; without a fixed window, the coming two weeks."""
+    windows = windows_of(kind, today)
+    for start, end in windows or ():
+        if end >= today:
+            return max(start, today), end
+    return today, today + timedelta(days=14)
+
+
+def in_window(kind: str, day: date) -> bool:
+    windows = windows_of(kind, day)
+    return windows is None or any(s <= day <= e for s, e in windows)
+
+
+def window_text(kind: str) -> str:
+    if kind == "one_on_one":
+        return _("上下级例行沟通在每月 13—16 日和当月最后 3 天进行。")
+    if kind == "cross_team":
+        return _("协作岗位例行沟通在每月 1—5 日进行。")
+    return ""
+
+
+# --- people -------------------------------------------------------------------------------
+
+def resolve_people(ids, *, field: str, exclude: User, errors: dict) -> list[User]:
+    """Active people by id, in the given order, without duplicates or ``exclude``; a
+    problem is put under ``field`` in ``errors``."""
+    people: list[User] = []
+    wrong: list[str] = []
+    for ident in ids or ():
+        user = db.session.get(User, ident) if isinstance(ident, int) and 0 < ident < 2**31 \
+            else None
+        if user is None or not user.active:
+            wrong.append(str(ident))
+        elif user.id != exclude.id and all(p.id != user.id for p in people):
+            people.append(user)
+    if wrong:
+        errors.setdefault(field, []).append(
+            _("找不到这些人员（或已停用）：%(ids)s。", ids=", ".join(wrong)))
+    elif not people:
+        errors.setdefault(field, []).append(_("请选择沟通对象（不能只有自己）。"))
+    elif len(people) > MAX_PEOPLE:
+        errors.setdefault(field, []).append(_("沟通对象最多 %(n)s 人。", n=MAX_PEOPLE))
+    return people
+
+
+def _check_kind(kind: str, errors: dict) -> None:
+    if kind not in TALK_KINDS:
+        errors.setdefault("kind", []).append(_("请选择沟通类别。"))
+
+
+def _check_seniority(organizer: User, people: list[User], kind: str, field: str,
+                     errors: dict) -> None:
+    if kind not in TALK_KINDS or "with_user_ids" in errors:
+        return
+    wrong = [p.name for p in people if not is_senior_side(organizer, p, kind)]
+    if wrong:
+        errors.setdefault(field, []).append(_(
+            "%(kind)s由上级一方发起：您不是 %(names)s 的%(role)s。",
+            kind=KIND_LABELS[kind], names="、".join(wrong),
+            role=_("隔级上级") if kind == "skip_level" else _("上级")))
+
+
+def _check_duration(minutes, errors: dict) -> None:
+    if not isinstance(minutes, int) or not DURATION_MIN <= minutes <= DURATION_MAX:
+        errors.setdefault("duration_minutes", []).append(
+            _("时长应在 %(a)s 到 %(b)s 分钟之间。", a=DURATION_MIN, b=DURATION_MAX))
+
+
+def _check_text(value: str | None, field: str, limit: int, errors: dict,
+                required: bool = False) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        errors.setdefault(field, []).append(_("不能包含 NUL 字符。"))
+    elif len(value) > limit:
+        errors.setdefault(field, []).append(_("不能超过 %(n)s 个字符。", n=limit))
+    elif required and not value:
+        errors.setdefault(field, []).append(_("请填写此项。"))
+    return value
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A moment from a form (naive: company time) or the API (aware) as naive UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=company_tz())
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _check_future_start(start: datetime | None, field: str, now: datetime,
+                        errors: dict) -> None:
+    if start is None:
+        errors.setdefault(field, []).append(_("请填写开始时间。"))
+    elif start <= now:
+        errors.setdefault(field, []).append(_("开始时间必须在将来。"))
+    elif start > now + timedelta(days=AHEAD_DAYS):
+        errors.setdefault(field, []).append(_("开始时间不能超过一年以后。"))
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+def propose_meeting(organizer: User, *, kind: str, with_user_ids, start_at: datetime | None,
+                    duration_minutes: int, location: str = "", agenda: str = "",
+                    now: datetime | None = None) -> Meeting:
+    """The senior side proposes a talk; each invitee is told, with the calendar file.
+
+    ``start_at`` is naive UTC.  A routine talk with a fixed window (上下级, 协作岗位) must
+    start inside it."""
+    now = now or utcnow()
+    errors: dict[str, list[str]] = {}
+    _check_kind(kind, errors)
+    people = resolve_people(with_user_ids, field="with_user_ids", exclude=organizer,
+                            errors=errors)
+    _check_seniority(organizer, people, kind, "with_user_ids", errors)
+    _check_future_start(start_at, "start", now, errors)
+    if "start" not in errors and kind in TALK_KINDS and not in_window(kind,
+                                                                     local_date(start_at)):
+        errors.setdefault("start", []).append(
+            _("时间不在制度规定的窗口内。") + window_text(kind))
+    _check_duration(duration_minutes, errors)
+    location = _check_text(location, "location", LOCATION_MAX, errors)
+    agenda = _check_text(agenda, "agenda", AGENDA_MAX, errors)
+    _refuse(errors)
+    meeting = Meeting(kind=kind, organizer=organizer, start_at=start_at,
+                      duration_minutes=duration_minutes, location=location, agenda=agenda,
+                      status="proposed", sequence=0, created_at=now, updated_at=now)
+    meeting.participants = [MeetingParticipant(user=organizer, response="accepted",
+                                               responded_at=now)] + [
+        MeetingParticipant(user=p, response="pending") for p in people]
+    db.session.add(meeting)
+    db.session.flush()
+    for person in people:
+        _tell(meeting, person, _("%(name)s 邀请您沟通：%(kind)s", name=organizer.name,
+                                 kind=KIND_LABELS[kind]), "meeting.proposed")
+    return meeting
+
+
+def invitees(meeting: Meeting) -> list[MeetingParticipant]:
+    return [p for p in meeting.participants if p.user_id != meeting.organizer_id]
+
+
+def pending_counter_proposal(meeting: Meeting) -> MeetingParticipant | None:
+    return next((p for p in invitees(meeting)
+                 if p.response == "proposed" and p.proposed_start_at is not None), None)
+
+
+def _recompute(meeting: Meeting) -> None:
+    if meeting.status == "cancelled":
+        return
+    answers = {p.response for p in invitees(meeting)}
+    if answers == {"accepted"}:
+        meeting.status = "accepted"
+    elif answers == {"declined"}:
+        meeting.status = "declined"
+    else:
+        meeting.status = "proposed"
+
+
+def respond(meeting: Meeting, user: User, response: str, start_at: datetime | None = None,
+            now: datetime | None = None) -> Meeting:
+    """A participant's answer.
+
+    An invitee accepts, declines or proposes another time (``start_at``).  The organizer
+    accepts a time an invitee proposed (the meeting moves there), proposes a new time
+    itself (everybody is asked again) or declines, which cancels the meeting.  The caller
+    has checked ``can_view_meeting``; other refusals are ``TalkError``/``TalkConflict``."""
+    now = now or utcnow()
+    row = participant_row(meeting, user)
+    if row is None:
+        abort(404)
+    if response not in RESPONSES:
+        raise TalkError(_("请选择接受、谢绝或建议其他时间。"),
+                        {"response": [_("请选择接受、谢绝或建议其他时间。")]})
+    if meeting.status == "cancelled":
+        raise TalkConflict(_("会议已取消，不能再答复。"))
+    if meeting.start_at <= now:
+        raise TalkConflict(_("会议时间已过，不能再答复。"))
+    errors: dict[str, list[str]] = {}
+    if response == "propose":
+        _check_future_start(start_at, "start", now, errors)
+        if not errors and start_at == meeting.start_at:
+            errors["start"] = [_("新时间与原时间相同。")]
+    _refuse(errors)
+    organizer = user.id == meeting.organizer_id
+    others = [p.user for p in meeting.participants if p.user_id != user.id]
+    if organizer:
+        if response == "accept":
+            counter = pending_counter_proposal(meeting)
+            if counter is None:
+                raise TalkConflict(_("没有待您确认的改期建议。"))
+            _move(meeting, counter.proposed_start_at, now)
+            counter.response, counter.responded_at = "accepted", now
+            title = _("%(name)s 同意改到您建议的时间", name=user.name)
+        elif response == "propose":
+            if meeting.kind in TALK_KINDS and not in_window(meeting.kind, local_date(start_at)):
+                raise TalkError(_("时间不在制度规定的窗口内。") + window_text(meeting.kind),
+                                {"start": [_("时间不在制度规定的窗口内。")]})
+            _move(meeting, start_at, now)
+            title = _("%(name)s 修改了沟通时间", name=user.name)
+        else:
+            meeting.status = "cancelled"
+            meeting.sequence += 1
+            title = _("%(name)s 取消了沟通", name=user.name)
+    else:
+        row.responded_at = now
+        if response == "accept":
+            row.response, row.proposed_start_at = "accepted", None
+            title = _("%(name)s 接受了沟通邀请", name=user.name)
+        elif response == "decline":
+            row.response, row.proposed_start_at = "declined", None
+            title = _("%(name)s 谢绝了沟通邀请", name=user.name)
+        else:
+            row.response, row.proposed_start_at = "proposed", start_at
+            title = _("%(name)s 建议改期", name=user.name)
+        others = [meeting.organizer]
+    _recompute(meeting)
+    meeting.updated_at = now
+    db.session.flush()
+    for person in others:
+        _tell(meeting, person, title, "meeting." + response)
+    return meeting
+
+
+def _move(meeting: Meeting, start_at: datetime, now: datetime) -> None:
+    """A new time: every invitee is asked again, the calendar files get a new SEQUENCE."""
+    meeting.start_at = start_at
+    meeting.sequence += 1
+    meeting.reminded_at = None
+    for p in invitees(meeting):
+        p.response, p.proposed_start_at, p.responded_at = "pending", None, None
+
+
+def _tell(meeting: Meeting, person: User, title: str, kind: str) -> None:
+    from hub.meetings.ics import ics_attachment
+
+    when = to_local_text(meeting.start_at)
+    body = _("%(kind)s · %(when)s · %(minutes)s 分钟", kind=KIND_LABELS[meeting.kind],
+             when=when, minutes=meeting.duration_minutes)
+    if meeting.location:
+        body += " · " + meeting.location
+    notify(person, kind=kind, title=title, body=body,
+           url=path_for("meetings.meeting", meeting_id=meeting.id),
+           attachment=ics_attachment(meeting))
+
+
+def to_local_text(moment: datetime) -> str:
+    local = moment.replace(tzinfo=timezone.utc).astimezone(company_tz())
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def meeting_end(meeting: Meeting) -> datetime:
+    return meeting.start_at + timedelta(minutes=meeting.duration_minutes)
+
+
+def upcoming_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
+    now = now or utcnow()
+    return list(db.session.scalars(
+        visible_meetings_query(user)
+        .where(Meeting.status.in_(BUSY_STATUSES), Meeting.start_at >= now - timedelta(hours=4))
+        .order_by(Meeting.start_at, Meeting.id).limit(50)))
+
+
+def awaiting_answer(user: User, now: datetime | None = None) -> list[Meeting]:
+    """Meetings waiting for ``user``: invitations not yet answered, and (for the organizer)
+    other times an invitee proposed."""
+    now = now or utcnow()
+    mine = visible_meetings_query(user).where(Meeting.status == "proposed",
+                                              Meeting.start_at > now)
+    result = []
+    for meeting in db.session.scalars(mine.order_by(Meeting.start_at)):
+        row = participant_row(meeting, user)
+        if meeting.organizer_id == user.id:
+            if pending_counter_proposal(meeting) is not None:
+                result.append(meeting)
+        elif row is not None and row.response == "pending":
+            result.append(meeting)
+    return result
+
+
+# --- free slots ---------------------------------------------------------------------------
+
+def busy_intervals(people: list[User], start: datetime, end: datetime,
+                   exclude_meeting_id: int | None = None) -> list[tuple[datetime, datetime]]:
+    """(start, end) of the hub's meetings that hold a time of any of ``people``."""
+    ids = [p.id for p in people]
+    stmt = (select(Meeting).join(MeetingParticipant)
+            .where(MeetingParticipant.user_id.in_(ids),
+                   MeetingParticipant.response != "declined",
+                   Meeting.status.in_(BUSY_STATUSES),
+                   Meeting.start_at < end,
+                   Meeting.start_at >= start - timedelta(minutes=DURATION_MAX)))
+    if exclude_meeting_id is not None:
+        stmt = stmt.where(Meeting.id != exclude_meeting_id)
+    return [(m.start_at, meeting_end(m)) for m in db.session.scalars(stmt.distinct())]
+
+
+def free_slots(people: list[User], first_day: date, last_day: date, duration_minutes: int,
+               *, now: datetime | None = None, limit: int = 8) -> list[datetime]:
+    """Start times (naive UTC) on working days between ``first_day`` and ``last_day``
+    (company dates) within working hours, when none of ``people`` has another meeting in
+    the hub, earliest first."""
+    now = now or utcnow()
+    tz = company_tz()
+    length = timedelta(minutes=duration_minutes)
+    lo = datetime.combine(first_day, time(0), tz).astimezone(timezone.utc).replace(tzinfo=None)
+    hi = datetime.combine(last_day + timedelta(days=1), time(0), tz).astimezone(
+        timezone.utc).replace(tzinfo=None)
+    busy = busy_intervals(people, lo, hi)
+    workdays = WorkCalendar(first_day, last_day)
+    slots: list[datetime] = []
+    day = first_day
+    while day <= last_day and len(slots) < limit:
+        if workdays.is_working(day):
+            for opens, closes in WORKING_HOURS:
+                local = datetime.combine(day, opens, tz)
+                close = datetime.combine(day, closes, tz)
+                while local + length <= close and len(slots) < limit:
+                    start = local.astimezone(timezone.utc).replace(tzinfo=None)
+                    if start > now and all(start >= b_end or start + length <= b_start
+                                           for b_start, b_end in busy):
+                        slots.append(start)
+                    local += SLOT_STEP
+        day += timedelta(days=1)
+    return slots
+
+
+def suggest_slots(organizer: User, others: list[User], kind: str, duration_minutes: int,
+                  now: datetime | None = None, limit: int = 8) -> list[datetime]:
+    """Free times of both sides inside the next window of ``kind``."""
+    now = now or utcnow()
+    first, last = next_window(kind, local_date(now))
+    duration = duration_minutes if DURATION_MIN <= duration_minutes <= DURATION_MAX \
+        else DEFAULT_DURATION
+    return free_slots([organizer, *others], first, last, duration, now=now, limit=limit)
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+def send_reminders(now: datetime | None = None) -> int:
+    """The day before: every participant of an accepted meeting that starts within the next
+    24 hours hears of it once (again after the meeting moved)."""
+    now = now or utcnow()
+    due = list(db.session.scalars(
+        select(Meeting).where(Meeting.status == "accepted", Meeting.reminded_at.is_(None),
+                              Meeting.start_at > now,
+                              Meeting.start_at <= now + timedelta(hours=24))))
+    for meeting in due:
+        for p in meeting.participants:
+            if p.user is not None:
+                _tell(meeting, p.user, _("明天的沟通提醒：%(kind)s",
+                                         kind=KIND_LABELS[meeting.kind]), "meeting.reminder")
+        meeting.reminded_at = now
+    db.session.flush()
+    return len(due)
+
+
+# --- talk logs ----------------------------------------------------------------------------
+
+@dataclass
+class NewActionItem:
+    text: str
+    owner_id: int | None
+    due_date: date | None = None
+
+
+def log_talk(author: User, *, kind: str, with_user_ids, held_at: datetime | None,
+             duration_minutes: int, topics: str, agreements: str = "",
+             action_items: list[NewActionItem] = (), private_note: str = "",
+             meeting_id: int | None = None, done_item_ids=(),
+             now: datetime | None = None) -> TalkLog:
+    """Write a talk log (沟通记录).  ``held_at`` is naive UTC and not in the future.
+
+    Open action items of earlier talks between the same people are carried over to this
+    one; those in ``done_item_ids`` are marked done with it.  The other participants are
+    told (without the private note, which no e-mail ever carries)."""
+    now = now or utcnow()
+    errors: dict[str, list[str]] = {}
+    _check_kind(kind, errors)
+    people = resolve_people(with_user_ids, field="with_user_ids", exclude=author,
+                            errors=errors)
+    _check_seniority(author, people, kind, "with_user_ids", errors)
+    if held_at is None:
+        errors.setdefault("held_at", []).append(_("请填写沟通时间。"))
+    elif held_at > now + SKEW:
+        errors.setdefault("held_at", []).append(_("沟通时间不能在将来：请在沟通之后再记录。"))
+    elif held_at < now - timedelta(days=BACKFILL_DAYS):
+        errors.setdefault("held_at", []).append(_("只能补记一年以内的沟通。"))
+    _check_duration(duration_minutes, errors)
+    topics = _check_text(topics, "topics", TEXT_MAX, errors, required=True)
+    agreements = _check_text(agreements, "agreements", TEXT_MAX, errors)
+    private_note = _check_text(private_note, "private_note", TEXT_MAX, errors)
+    meeting = None
+    if meeting_id is not None:
+        meeting = db.session.get(Meeting, meeting_id) if 0 < meeting_id < 2**31 else None
+        if meeting is None or not can_view_meeting(author, meeting):
+            errors.setdefault("meeting_id", []).append(_("找不到这次约谈。"))
+    member_ids = {author.id} | {p.id for p in people}
+    items = list(action_items or ())
+    if len(items) > MAX_ACTION_ITEMS:
+        errors.setdefault("action_items", []).append(
+            _("待办事项最多 %(n)s 条。", n=MAX_ACTION_ITEMS))
+    for item in items:
+        text = (item.text or "").strip()
+        if not text or len(text) > ITEM_MAX or "\x00" in text:
+            errors.setdefault("action_items", []).append(
+                _("每条待办事项都要写内容，不超过 %(n)s 个字符。", n=ITEM_MAX))
+            break
+        if item.owner_id not in member_ids and "with_user_ids" not in errors:
+            errors.setdefault("action_items", []).append(
+                _("待办事项的负责人必须是参加沟通的人。"))
+            break
+    _refuse(errors)
+
+    talk = TalkLog(number=next_number(PREFIX, local_date(now).year), kind=kind, author=author,
+                   held_at=held_at, duration_minutes=duration_minutes, topics=topics,
+                   agreements=agreements, private_note=private_note, meeting=meeting,
+                   created_at=now)
+    talk.participants = [TalkParticipant(user=author, acknowledged_at=now)] + [
+        TalkParticipant(user=p) for p in people]
+    talk.action_items = [ActionItem(text=i.text.strip(), owner_id=i.owner_id,
+                                    due_date=i.due_date) for i in items]
+    db.session.add(talk)
+    db.session.flush()
+    done = set(done_item_ids or ())
+    for item in open_items_between(member_ids, exclude_talk_id=talk.id):
+        item.carried_to_id = talk.id
+        if item.id in done:
+            item.done_at, item.done_by_id = now, author.id
+    db.session.flush()
+    for person in people:
+        notify(person, kind="talk.logged",
+               title=_("%(name)s 记录了与您的沟通 %(number)s，请确认", name=author.name,
+                       number=talk.number),
+               body=str(KIND_LABELS[kind]),
+               url=path_for("meetings.talk", talk_id=talk.id))
+    return talk
+
+
+def participant_sets(talk_ids) -> dict[int, frozenset[int]]:
+    rows = db.session.execute(select(TalkParticipant.talk_id, TalkParticipant.user_id)
+                              .where(TalkParticipant.talk_id.in_(list(talk_ids))))
+    sets: dict[int, set[int]] = {}
+    for talk_id, user_id in rows:
+        sets.setdefault(talk_id, set()).add(user_id)
+    return {k: frozenset(v) for k, v in sets.items()}
+
+
+def open_items_between(member_ids, exclude_talk_id: int | None = None) -> list[ActionItem]:
+    """Action items not yet done from talks between exactly these people."""
+    members = frozenset(member_ids)
+    if not members:
+        return []
+    anyone = next(iter(members))
+    stmt = (select(ActionItem).join(TalkLog, ActionItem.talk_id == TalkLog.id)
+            .where(ActionItem.done_at.is_(None), exists().where(
+                TalkParticipant.talk_id == TalkLog.id, TalkParticipant.user_id == anyone)))
+    if exclude_talk_id is not None:
+        stmt = stmt.where(TalkLog.id != exclude_talk_id)
+    candidates = list(db.session.scalars(stmt.order_by(TalkLog.held_at, ActionItem.id)))
+    sets = participant_sets({i.talk_id for i in candidates})
+    return [i for i in candidates if sets.get(i.talk_id) == members]
+
+
+def carried_items(talk: TalkLog) -> list[ActionItem]:
+    """Items of earlier talks between the same people carried over to ``talk``."""
+    return list(db.session.scalars(
+        select(ActionItem).where(ActionItem.carried_to_id == talk.id)
+        .order_by(ActionItem.id)))
+
+
+def acknowledge(talk: TalkLog, user: User, comment: str = "",
+                now: datetime | None = None) -> TalkParticipant:
+    """The other side confirms the shared part, optionally with a comment (which replaces an
+    earlier one); the author is told."""
+    now = now or utcnow()
+    if not can_acknowledge(user, talk):
+        raise TalkConflict(_("只有参加沟通的另一方可以确认。"))
+    errors: dict[str, list[str]] = {}
+    comment = _check_text(comment, "comment", COMMENT_MAX, errors)
+    _refuse(errors)
+    row = next(p for p in talk.participants if p.user_id == user.id)
+    first = row.acknowledged_at is None
+    if first:
+        row.acknowledged_at = now
+    if comment:
+        row.comment, row.commented_at = comment, now
+    db.session.flush()
+    if first or comment:
+        notify(talk.author, kind="talk.acknowledged",
+               title=(_("%(name)s 确认了沟通记录 %(number)s", name=user.name,
+                        number=talk.number) if first else
+                      _("%(name)s 对沟通记录 %(number)s 发表了意见", name=user.name,
+                        number=talk.number)),
+               url=path_for("meetings.talk", talk_id=talk.id))
+    return row
+
+
+def complete_item(item: ActionItem, user: User, now: datetime | None = None) -> ActionItem:
+    if item.done_at is not None:
+        raise TalkConflict(_("这项待办已经完成。"))
+    if not can_complete_item(user, item):
+        raise TalkConflict(_("只有参加沟通的人可以标记完成。"))
+    item.done_at, item.done_by_id = now or utcnow(), user.id
+    db.session.flush()
+    return item
+
+
+def open_items_of(user: User) -> list[ActionItem]:
+    """Action items ``user`` owns or that were agreed in ``user``'s talks, not yet done."""
+    return list(db.session.scalars(
+        select(ActionItem).join(TalkLog, ActionItem.talk_id == TalkLog.id)
+        .where(ActionItem.done_at.is_(None),
+               or_(ActionItem.owner_id == user.id, exists().where(
+                   TalkParticipant.talk_id == TalkLog.id,
+                   TalkParticipant.user_id == user.id)))
+        .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
+        .limit(100)))
+
+
+def to_acknowledge(user: User) -> list[TalkLog]:
+    return list(db.session.scalars(
+        select(TalkLog).join(TalkParticipant)
+        .where(TalkParticipant.user_id == user.id, TalkParticipant.acknowledged_at.is_(None),
+               TalkLog.author_id != user.id)
+        .order_by(TalkLog.held_at.desc()).limit(50)))
+
+
+def filter_talks(stmt: Select, *, user_id: int | None = None, kind: str | None = None,
+                 date_from: date | None = None, date_to: date | None = None) -> Select:
+    """Narrow a talk query: talks ``user_id`` took part in, of ``kind``, held between the
+    company dates ``date_from`` and ``date_to`` (inclusive)."""
+    tz = company_tz()
+    if user_id is not None:
+        stmt = stmt.where(exists().where(TalkParticipant.talk_id == TalkLog.id,
+                                         TalkParticipant.user_id == user_id))
+    if kind:
+        stmt = stmt.where(TalkLog.kind == kind)
+    if date_from is not None:
+        lo = datetime.combine(date_from, time(0), tz).astimezone(timezone.utc)
+        stmt = stmt.where(TalkLog.held_at >= lo.replace(tzinfo=None))
+    if date_to is not None:
+        hi = datetime.combine(date_to + timedelta(days=1), time(0), tz).astimezone(timezone.utc)
+        stmt = stmt.where(TalkLog.held_at < hi.replace(tzinfo=None))
+    return stmt
+
+
+def paginate_talks(stmt: Select, page: int, per_page: int) -> tuple[list[TalkLog], int]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(db.session.scalars(
+        stmt.order_by(TalkLog.held_at.desc(), TalkLog.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)))
+    return items, total or 0
+
+
+def other_side(talk: TalkLog, user: User) -> list[User]:
+    return [p.user for p in talk.participants if p.user_id != user.id]
+
