@@ -85,6 +85,12 @@ RULES = {
     "api-public": Rule("200", "200", "400 validation_error"),
     # API with a bearer token.
     "api-token": Rule("401 unauthorized", "200", "401 unauthorized"),
+    # Publishing announcements: the GM office, HR and department heads (none of CALLERS
+    # heads a department; tests/announcements checks the heads).
+    "publishers": page_for("gm_office", "hr"),
+    # API for the GM office only (of CALLERS): an announcement's confirmation list.
+    "api-gm-office": Rule("401 unauthorized", "200", "401 unauthorized",
+                          frozenset({"gm_office"}), refused="404 not_found"),
 }
 
 #: Every endpoint of the hub and its rule.
@@ -139,6 +145,24 @@ ROUTES = {
     "suggestions.rewards_xlsx": "report-oversight",
     "suggestions.audit_log": "unit-heads",
     "suggestions.audit_xlsx": "unit-heads",
+    # 公告 announcements: ids are of a company-wide announcement the GM published, which
+    # only the GM office may edit or follow up.
+    "announcements.index": "login",
+    "announcements.digest": "login",
+    "announcements.view": "login",
+    "announcements.confirm_page": "login",
+    "announcements.attachment": "login",
+    "announcements.mine": "publishers",
+    "announcements.new": "publishers",
+    "announcements.edit_page": "gm-office",
+    "announcements.confirmations": "gm-office",
+    "announcements.confirmations_xlsx": "gm-office",
+    "announcements.remind": "gm-office",
+    "api_announcements.create": "api-token",
+    "api_announcements.feed": "api-token",
+    "api_announcements.announcement": "api-token",
+    "api_announcements.confirm_it": "api-token",
+    "api_announcements.confirmations": "api-gm-office",
     # 系统管理: the admin only.
     "admin.index": "admin",
     "admin.users": "admin",
@@ -228,6 +252,23 @@ def rectification(user) -> int:
                                  due_date=local_date(utcnow()), text="请整改").id
 
 
+def company_announcement(user, uploads=()):
+    """An announcement to the whole company from the GM, to be confirmed: everybody may
+    read it, the GM office may edit it and see who confirmed."""
+    from hub.announcements.services import Audience, publish
+    from hub.org.services import find_user
+
+    return publish(find_user("gm"), title="权限矩阵", body="测试公告", kind="notice",
+                   audience=Audience(everyone=True), requires_confirmation=True,
+                   uploads=list(uploads))
+
+
+def company_announcement_with_attachment(user) -> dict:
+    announcement = company_announcement(user, [text_upload()])
+    return {"announcement_id": announcement.id,
+            "attachment_id": announcement.attachments[0].id}
+
+
 #: How to fill a URL argument, by its name, for the caller.
 ARGUMENTS = {
     "filename": lambda user: "css/hub.css",
@@ -237,12 +278,14 @@ ARGUMENTS = {
     "letter_id": lambda user: own_letter(user).id,
     "report_id": own_report,
     "rectification_id": rectification,
+    "announcement_id": lambda user: company_announcement(user).id,
 }
 
 #: Endpoints whose arguments belong together (a letter and one of its attachments).
 URL_VALUES = {
     "mailbox.attachment": own_letter_with_attachment,
     "suggestions.attachment": own_report_with_attachment,
+    "announcements.attachment": company_announcement_with_attachment,
 }
 
 
