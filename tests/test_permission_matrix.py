@@ -85,6 +85,16 @@ RULES = {
     "api-public": Rule("200", "200", "400 validation_error"),
     # API with a bearer token.
     "api-token": Rule("401 unauthorized", "200", "401 unauthorized"),
+    # 沟通执行情况: managers, department heads and the GM office (of CALLERS only the GM
+    # office; tests/meetings/test_compliance_views.py checks managers and heads).
+    "talk-compliance": page_for("gm_office"),
+    # 协作部门与考核日期: the admin and HR.
+    "talk-config": page_for("admin", "hr"),
+    # Opening a 面谈: HR and managers (none of CALLERS manages anybody).
+    "talk-occasions": page_for("hr"),
+    # The compliance API: managers, heads and the GM office, as the page.
+    "api-talk-compliance": Rule("401 unauthorized", "200", "401 unauthorized",
+                                frozenset({"gm_office"}), refused="404 not_found"),
     # Publishing announcements: the GM office, HR and department heads (none of CALLERS
     # heads a department; tests/announcements checks the heads).
     "publishers": page_for("gm_office", "hr"),
@@ -145,6 +155,20 @@ ROUTES = {
     "suggestions.rewards_xlsx": "report-oversight",
     "suggestions.audit_log": "unit-heads",
     "suggestions.audit_xlsx": "unit-heads",
+    # 沟通 obligations: my list, compliance, the monthly summary, configuration, 面谈, 申诉.
+    "meetings.due": "login",
+    "meetings.compliance": "talk-compliance",
+    "meetings.compliance_person": "login",  # the caller's own obligations
+    "meetings.summary": "gm-office",
+    "meetings.summary_xlsx": "gm-office",
+    "meetings.summary_generate": "gm-office",
+    "meetings.config": "talk-config",
+    "meetings.add_pair": "talk-config",
+    "meetings.remove_pair": "talk-config",
+    "meetings.add_appraisal": "talk-config",
+    "meetings.remove_appraisal": "talk-config",
+    "meetings.new_occasion": "talk-occasions",
+    "meetings.appeal": "login",
     # 公告 announcements: ids are of a company-wide announcement the GM published, which
     # only the GM office may edit or follow up.
     "announcements.index": "login",
@@ -197,6 +221,8 @@ ROUTES = {
     "api_reports.report": "api-token",
     "api_reports.act": "api-token",
     "api_reports.message": "api-token",
+    "api_compliance.talks_due": "api-token",
+    "api_compliance.compliance": "api-talk-compliance",
 }
 
 

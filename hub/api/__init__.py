@@ -18,6 +18,7 @@ SECURITY_SCHEME = "bearerAuth"
 def api_blueprints() -> list:
     from hub.api.announcements import blp as announcements_blp
     from hub.api.auth import blp as auth_blp
+    from hub.api.compliance import blp as compliance_blp
     from hub.api.letters import blp as letters_blp
     from hub.api.org import blp as org_blp
     from hub.api.receipts import blp as receipts_blp
@@ -26,7 +27,7 @@ def api_blueprints() -> list:
     from hub.api.talks import blp as talks_blp
 
     return [auth_blp, org_blp, letters_blp, reports_blp, receipts_blp, announcements_blp,
-            talks_blp, search_blp]
+            talks_blp, compliance_blp, search_blp]
 
 
 def register_api(app: Flask) -> None:

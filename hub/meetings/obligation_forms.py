@@ -71,7 +71,7 @@ class AppraisalForm(FlaskForm):
 
 
 class OccasionForm(FlaskForm):
-    employee = SelectField(_l("面谈对象"), coerce=int,
+    employee = SelectField(_l("面谈对象"), coerce=int, validate_choice=False,  # the service checks
                            validators=[InputRequired(_l("请选择面谈对象。"))])
     kind = SelectField(_l("面谈类别"), validate_choice=False, choices=_options(
         ("", _l("请选择…")), *((k, KIND_LABELS[k]) for k in OCCASION_KINDS)))

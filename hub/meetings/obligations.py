@@ -250,8 +250,9 @@ def compute_items(first: date, last: date, *, today: date | None = None,
                           departments=o.departments))
     items += _occasion_items(first, last, today, held, planned, numbers, wanted, ending)
     items += _appeal_items(first, last, today, held, meetings, numbers, wanted, ending)
-    items.sort(key=lambda i: (i.window_end, i.window_start, i.kind, i.senior.name,
-                              i.junior.name))
+    # The quarter's skip-level talks after the month's windows, each group by date.
+    items.sort(key=lambda i: ((i.window_end - i.window_start).days > 31, i.window_end,
+                              i.window_start, i.kind, i.senior.name, i.junior.name))
     return items
 
 
