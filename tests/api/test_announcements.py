@@ -1,0 +1,90 @@
+"""公告 through /api/v1 (API.md): publish, feed, read, confirm, confirmation lists."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hub.extensions import db
+from hub.org.models import Department
+from tests.api.conftest import API, assert_error
+
+
+def dept_id(name: str) -> int:
+    return db.session.scalar(db.select(Department.id).where(Department.name == name))
+
+
+def test_publish_read_confirm_and_the_confirmation_list(app, client, demo, bearer):
+    head, sales1, sales2, prod1 = (bearer(demo[u]) for u in
+                                   ("sales_head", "sales1", "sales2", "prod1"))
+    response = client.post(f"{API}/announcements", headers=head, json={
+        "title": "关于客户回访的规定", "body": "每位客户**三日内**回访。", "kind": "policy",
+        "audience": {"department_ids": [dept_id("市场部")]}, "requires_confirmation": True})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    created = response.get_json()
+    assert created["number"].startswith("GG-") and created["published"] is True
+    assert created["audience"] == {"all": False, "department_ids": [dept_id("市场部")],
+                                   "roles": []}
+    url = f"{API}/announcements/{created['id']}"
+
+    feed = client.get(f"{API}/announcements", headers=sales2).get_json()
+    assert feed["total"] == 1 and feed["items"][0]["needs_confirmation"] is True
+    assert feed["items"][0]["unread"] is True
+    assert client.get(f"{API}/announcements", headers=prod1).get_json()["total"] == 0
+    assert_error(client.get(url, headers=prod1), 404, "not_found")
+    assert_error(client.post(f"{url}/confirm", headers=prod1), 404, "not_found")
+
+    assert client.get(url, headers=sales1).get_json()["confirmed_by_me"] is False
+    first = client.post(f"{url}/confirm", headers=sales1)
+    again = client.post(f"{url}/confirm", headers=sales1)
+    assert first.status_code == again.status_code == 200
+    assert first.get_json() == again.get_json()
+    assert client.get(url, headers=sales1).get_json()["confirmed_by_me"] is True
+
+    listing = client.get(f"{url}/confirmations", headers=head).get_json()
+    assert [p["person"]["username"] for p in listing["confirmed"]] == ["sales1"]
+    pending = {p["person"]["username"] for p in listing["not_confirmed"]}
+    assert "sales2" in pending and "prod1" not in pending and listing["total"] == 8
+    east = client.get(f"{url}/confirmations?department_id={dept_id('华东销售组')}",
+                      headers=head).get_json()
+    assert east["total"] == 4 and east["confirmed_count"] == 1 and east["percent"] == 25
+    assert_error(client.get(f"{url}/confirmations", headers=sales1), 404, "not_found")
+    lead = client.get(f"{url}/confirmations", headers=bearer(demo["sales_lead"])).get_json()
+    assert {p["person"]["department"]["name"] for p in lead["confirmed"] + lead["not_confirmed"]} \
+        == {"华东销售组"}
+
+
+def test_refusals(app, client, demo, bearer):
+    sales1 = bearer(demo["sales1"])
+    error = assert_error(client.post(f"{API}/announcements", headers=sales1, json={
+        "title": "全员通知", "body": "内容", "kind": "notice", "audience": {"all": True}}),
+        403, "forbidden")
+    assert "没有发布公告的权限" in error["message"]
+    head = bearer(demo["sales_head"])
+    error = assert_error(client.post(f"{API}/announcements", headers=head, json={
+        "title": "全员通知", "body": "内容", "kind": "notice", "audience": {"all": True}}),
+        403, "forbidden")
+    assert "本部门及下级部门" in error["message"]
+    gmo = bearer(demo["gmo"])
+    for body, field in (({"audience": {}}, "audience"),
+                        ({"audience": {"department_ids": [999999]}}, "audience"),
+                        ({"audience": {"roles": ["boss"]}}, "audience"),
+                        ({"kind": "memo"}, "kind"), ({"title": ""}, "title"),
+                        ({"title": "a\x00b"}, "title")):
+        payload = {"title": "标题", "body": "内容", "kind": "notice",
+                   "audience": {"all": True}, **body}
+        error = assert_error(client.post(f"{API}/announcements", headers=gmo, json=payload),
+                             400, "validation_error")
+        assert field in error.get("fields", {}), (body, error)
+    assert client.get(f"{API}/announcements", headers=gmo).get_json()["total"] == 0
+
+
+def test_a_scheduled_announcement_is_in_no_feed_before_its_time(app, client, demo, bearer):
+    gmo = bearer(demo["gmo"])
+    at = (datetime.now(timezone.utc) + timedelta(hours=2)).isoformat()
+    response = client.post(f"{API}/announcements", headers=gmo, json={
+        "title": "年终总结会", "body": "周五下午召开。", "kind": "notice",
+        "audience": {"all": True}, "publish_at": at})
+    assert response.status_code == 201 and response.get_json()["published"] is False
+    sales1 = bearer(demo["sales1"])
+    assert client.get(f"{API}/announcements", headers=sales1).get_json()["total"] == 0
+    assert_error(client.get(f"{API}/announcements/{response.get_json()['id']}",
+                            headers=sales1), 404, "not_found")
