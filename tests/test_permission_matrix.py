@@ -223,6 +223,8 @@ ROUTES = {
     "api_reports.message": "api-token",
     "api_compliance.talks_due": "api-token",
     "api_compliance.compliance": "api-talk-compliance",
+    "search.index": "login",
+    "api_search.search_archive": "api-token",
 }
 
 

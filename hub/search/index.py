@@ -19,12 +19,14 @@ refresher swaps in the new one within ``SEARCH_REFRESH_SECONDS``.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import os
 import shutil
 import threading
 import time
+import warnings
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -107,12 +109,20 @@ def publish_generation(root: Path, gen: Path) -> None:
 
 def open_index(root: Path):
     gen = current_generation(root)
-    if gen is None or not whoosh_index.exists_in(str(gen)):
+    if gen is None:
         raise IndexUnavailable(f"no search index in {root}")
-    try:
-        return whoosh_index.open_dir(str(gen))
-    except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt
-        raise IndexUnavailable(f"search index in {gen} cannot be opened: {exc}") from exc
+    # Whoosh leaves open the file it failed on; it is closed when the exception goes, and
+    # that must be quiet (the error itself is what counts).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ix = whoosh_index.open_dir(str(gen))
+            ix.doc_count()  # reads every segment's header
+            return ix
+        except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt
+            message = f"search index in {gen} cannot be opened: {exc}"
+        gc.collect()
+    raise IndexUnavailable(message)
 
 
 def create_index(gen: Path):

@@ -34,9 +34,10 @@ def _entries(session: Session) -> set[tuple[str, int | None]]:
         cls = type(obj)
         for provider in PROVIDERS.values():
             if isinstance(obj, provider.model):
-                ident = inspect(obj).identity
-                if ident is not None:
-                    entries.add((provider.kind, ident[0]))
+                # the identity key of a new row is set only after this event: read the column
+                ident = inspect(obj).mapper.primary_key_from_instance(obj)
+                if ident and ident[0] is not None:
+                    entries.add((provider.kind, int(ident[0])))
             for trigger, rule in provider.stale.items():
                 if not issubclass(cls, trigger):
                     continue
