@@ -169,6 +169,17 @@ ROUTES = {
     "meetings.remove_appraisal": "talk-config",
     "meetings.new_occasion": "talk-occasions",
     "meetings.appeal": "login",
+    # 沟通 meetings and talk logs: every signed-in employee; ids are of a meeting the
+    # caller proposed and a talk the caller logged (others get a 404, tests/meetings).
+    "meetings.index": "login",
+    "meetings.new_meeting": "login",
+    "meetings.meeting": "login",
+    "meetings.meeting_ics": "login",
+    "meetings.respond_to": "login",
+    "meetings.new_talk": "login",
+    "meetings.talk": "login",
+    "meetings.acknowledge_talk": "login",
+    "meetings.item_done": "login",
     # 公告 announcements: ids are of a company-wide announcement the GM published, which
     # only the GM office may edit or follow up.
     "announcements.index": "login",
@@ -221,6 +232,14 @@ ROUTES = {
     "api_reports.report": "api-token",
     "api_reports.act": "api-token",
     "api_reports.message": "api-token",
+    "api_talks.propose": "api-token",
+    "api_talks.meeting": "api-token",
+    "api_talks.respond_to": "api-token",
+    "api_talks.meeting_ics": "api-token",
+    "api_talks.log": "api-token",
+    "api_talks.talks": "api-token",
+    "api_talks.talk": "api-token",
+    "api_talks.acknowledge_talk": "api-token",
     "api_compliance.talks_due": "api-token",
     "api_compliance.compliance": "api-talk-compliance",
     "search.index": "login",
@@ -297,6 +316,31 @@ def company_announcement_with_attachment(user) -> dict:
             "attachment_id": announcement.attachments[0].id}
 
 
+def own_meeting(user) -> int:
+    """A 协作岗位 meeting the caller proposed (anybody may invite to one)."""
+    from hub.meetings.services import propose_meeting
+    from hub.org.services import find_user
+    from tests.meetings.test_meetings import window_start
+
+    other = find_user("gm" if user.username != "gm" else "gmo")
+    return propose_meeting(user, kind="cross_team", with_user_ids=[other.id],
+                           start_at=window_start("cross_team"), duration_minutes=20).id
+
+
+def own_talk(user) -> int:
+    """A 协作岗位 talk the caller logged."""
+    from datetime import timedelta
+
+    from hub.common.time import utcnow
+    from hub.meetings.services import log_talk
+    from hub.org.services import find_user
+
+    other = find_user("gm" if user.username != "gm" else "gmo")
+    return log_talk(user, kind="cross_team", with_user_ids=[other.id],
+                    held_at=utcnow() - timedelta(hours=1), duration_minutes=20,
+                    topics="权限矩阵", private_note="备注").id
+
+
 #: How to fill a URL argument, by its name, for the caller.
 ARGUMENTS = {
     "filename": lambda user: "css/hub.css",
@@ -307,6 +351,8 @@ ARGUMENTS = {
     "report_id": own_report,
     "rectification_id": rectification,
     "announcement_id": lambda user: company_announcement(user).id,
+    "meeting_id": own_meeting,
+    "talk_id": own_talk,
 }
 
 #: Endpoints whose arguments belong together (a letter and one of its attachments).

@@ -46,7 +46,9 @@ def window_start(kind: str = "one_on_one", hour: int = 10) -> datetime:
     from hub.common.workdays import is_working_day
 
     today = local_date(utcnow())
-    for start, end in windows_of(kind, today) or windows_of("one_on_one", today):
+    fixed = kind if windows_of(kind, today) is not None else "one_on_one"
+    # Two months of windows and the two after (a whole window may fall on a holiday).
+    for start, end in windows_of(fixed, today) + windows_of(fixed, today + timedelta(days=62)):
         day = max(start, today + timedelta(days=1))
         while day <= end:
             if is_working_day(day):
