@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("announcements", __name__)
 
-from hub.announcements import jobs, views  # noqa: E402,F401
+from hub.announcements import jobs, search, views  # noqa: E402,F401

@@ -1,0 +1,83 @@
+"""What the archive indexes of talk logs (hub.search.registry): the shared part only.
+
+Indexed: kind, people, topics, agreements and action items.  The author's private note is
+never indexed (nor stored in the index), so no search can find or show it.
+
+The access terms spell out ``can_view_talk``: HR and the GM office (``role:hr``,
+``role:gm_office``), each participant and everybody above a participant in the current
+reporting line (``user:<id>``, from ``management_line``).  A change of reporting line or of
+the participants queues the talk logs again (``stale``).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
+
+from hub.common.urls import path_for
+from hub.extensions import db
+from hub.meetings.kinds import KIND_LABELS
+from hub.meetings.models import ActionItem, TalkLog, TalkParticipant
+from hub.meetings.services import can_view_talk
+from hub.org.models import ReportingLine, User
+from hub.org.permissions import is_gm_office, is_hr
+from hub.org.services import management_line
+from hub.search.registry import ALL, Provider, register
+
+
+def to_document(talk: TalkLog) -> dict:
+    people = "、".join(p.user.name for p in talk.participants if p.user is not None)
+    title = f"{KIND_LABELS.get(talk.kind, talk.kind)} · {people}"
+    parts = [talk.topics or "", talk.agreements or ""]
+    parts += [item.text for item in talk.action_items]
+    return {
+        "number": talk.number,
+        "title": title,
+        "body": "\n".join(part for part in parts if part),
+        "department_id": talk.author.department_id if talk.author else None,
+        "status": "",
+        "date": talk.held_at,
+        "url": path_for("meetings.talk", talk_id=talk.id),
+    }
+
+
+def access_terms(talk: TalkLog) -> set[str]:
+    terms = {"role:gm_office", "role:hr"}
+    for participant in talk.participants:
+        terms.add(f"user:{participant.user_id}")
+        if participant.user is not None:
+            terms.update(f"user:{m.id}" for m in management_line(participant.user))
+    return terms
+
+
+def held_terms(user) -> set[str]:
+    if not user.is_authenticated or not user.active:
+        return set()
+    terms = {f"user:{user.id}"}
+    if is_gm_office(user):
+        terms.add("role:gm_office")
+    if is_hr(user):
+        terms.add("role:hr")
+    return terms
+
+
+def _user_changed(user: User):
+    state = inspect(user)
+    if state.pending:
+        return None
+    if state.deleted or state.attrs["manager_id"].history.has_changes():
+        return ALL
+    return None
+
+
+register(Provider(
+    kind="talk", model=TalkLog, to_document=to_document, access_terms=access_terms,
+    held_terms=held_terms, can_view=can_view_talk,
+    all_ids=lambda: db.session.scalars(select(TalkLog.id)).all(),
+    label=_l("谈话记录"), icon="chat-left-text", order=40,
+    stale={
+        TalkParticipant: lambda row: [row.talk_id],
+        ActionItem: lambda row: [row.talk_id],
+        ReportingLine: lambda _row: ALL,
+        User: _user_changed,
+    },
+))
