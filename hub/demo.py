@@ -150,9 +150,11 @@ def demo_steps() -> list[DemoStep]:
     """The demo company in the order it is made: the organisation, then the features."""
     from hub.announcements.demo import create_demo_announcements
     from hub.mailbox.demo import create_demo_letters
+    from hub.meetings.demo import create_demo_talks
     from hub.suggestions.demo import create_demo_reports
 
-    return [_organisation, create_demo_letters, create_demo_reports, create_demo_announcements]
+    return [_organisation, create_demo_letters, create_demo_reports, create_demo_announcements,
+            create_demo_talks]
 
 
 def create_demo_company() -> None:
