@@ -150,11 +150,22 @@ def demo_steps() -> list[DemoStep]:
     """The demo company in the order it is made: the organisation, then the features."""
     from hub.announcements.demo import create_demo_announcements
     from hub.mailbox.demo import create_demo_letters
+    from hub.meetings.obligation_demo import (
+        backdate_demo_reporting_lines,
+        create_demo_obligations,
+    )
     from hub.meetings.demo import create_demo_talks
     from hub.suggestions.demo import create_demo_reports
 
-    return [_organisation, create_demo_letters, create_demo_reports, create_demo_announcements,
-            create_demo_talks]
+    return [
+        _organisation,
+        backdate_demo_reporting_lines,
+        create_demo_letters,
+        create_demo_reports,
+        create_demo_announcements,
+        create_demo_talks,
+        create_demo_obligations,
+    ]
 
 
 def create_demo_company() -> None:

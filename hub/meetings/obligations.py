@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -222,7 +223,7 @@ def compute_items(first: date, last: date, *, today: date | None = None,
     today = today or local_date(utcnow())
     manager_on = reporting_lookup()
     cal = WorkCalendar(first - timedelta(days=100), last + timedelta(days=100))
-    routine = _routine_owed(first, last, manager_on, cal.is_working)
+    routine = _routine_owed(first, last, manager_on, cache(cal.is_working))
 
     def wanted(start: date, end: date) -> bool:
         return first <= end <= last if ending else start <= last and end >= first
@@ -582,14 +583,21 @@ def open_onboarding_talks(now: datetime | None = None) -> int:
 
 
 def close_held_occasions(today: date | None = None) -> int:
-    """Record on each occasion talk the talk log that closed it."""
+    """Record on each open occasion talk the talk log that closed it."""
+    today = today or local_date(utcnow())
+    rows = list(db.session.scalars(select(OccasionTalk).where(
+        OccasionTalk.closed_by_talk_id.is_(None))))
+    if not rows:
+        return 0
+    talks = _talks_between(min(local_date(r.opened_at) for r in rows), today)
+    held = [Held(t.kind, ids, local_date(t.held_at), t.id) for t, ids in talks]
     count = 0
-    for item in compute_items(date(2000, 1, 1), today or local_date(utcnow()), today=today):
-        if item.source == "occasion" and item.status == "held" and item.talk_id:
-            row = db.session.get(OccasionTalk, item.ref_id)
-            if row.closed_by_talk_id is None:
-                row.closed_by_talk_id, row.closed_at = item.talk_id, utcnow()
-                count += 1
+    for row in rows:
+        talk = _first_talk(held, row.kind, frozenset((row.manager_id, row.employee_id)),
+                           local_date(row.opened_at))
+        if talk is not None:
+            row.closed_by_talk_id, row.closed_at = talk.talk_id, utcnow()
+            count += 1
     db.session.flush()
     return count
 
@@ -644,9 +652,10 @@ def appeals_of(person: User) -> list[Appeal]:
 
 # --- escalation ---------------------------------------------------------------------------
 
-def escalate_overdue(now: datetime | None = None) -> int:
+def escalate_overdue(now: datetime | None = None, *, quiet: bool = False) -> int:
     """Tell the senior side and their manager, once per obligation, that a talk is overdue:
-    windows that passed within ``ESCALATION_LOOKBACK_DAYS``."""
+    windows that passed within ``ESCALATION_LOOKBACK_DAYS``.  ``quiet`` records them as
+    told without telling anybody (the demo's past)."""
     now = now or utcnow()
     today = local_date(now)
     done = set(db.session.scalars(select(ObligationEscalation.key)))
@@ -656,6 +665,12 @@ def escalate_overdue(now: datetime | None = None) -> int:
         if item.status != "overdue" or item.key in done:
             continue
         boss = manager_of(item.senior)
+        if quiet:
+            db.session.add(ObligationEscalation(key=item.key[:120], escalated_at=now,
+                                                to_user_id=boss.id if boss else None))
+            done.add(item.key)
+            count += 1
+            continue
         title = _("超期未谈：%(senior)s 与 %(junior)s 的%(kind)s（期限 %(day)s）",
                   senior=item.senior.name, junior=item.junior.name, kind=item.kind_label,
                   day=item.window_end.isoformat())

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from hub.extensions import db
+from hub.meetings.obligation_demo import backdate_demo_reporting_lines, create_demo_obligations
 from hub.meetings.obligation_models import AppraisalDate, CrossTeamPair
 from tests.meetings.test_obligations import log_talk, org  # noqa: F401 - the fixture
 
@@ -100,3 +101,19 @@ def test_appeal_page(org, client, login, get_csrf):  # noqa: F811
         f"/talks/compliance/{org['sales1'].id}").text
     login(client, org["gm"])  # top of the line: no skip-level superior
     assert "你没有隔级上级" in client.get("/talks/appeal").text
+
+
+def test_demo_company(demo, client, login):
+    """The demo's sales_head follows both sales groups; the demo has an appeal and 面谈."""
+    backdate_demo_reporting_lines(demo)
+    create_demo_obligations(demo)
+    db.session.commit()
+    login(client, demo["sales_head"])
+    page = client.get("/talks/compliance")
+    assert {"sales_head", "sales_lead", "sales_lead2"} <= set(managers_on(page.text))
+    assert 'data-source="appeal"' in client.get("/talks/due").text
+    login(client, demo["sales1"])
+    due = client.get("/talks/due")
+    assert 'data-with="sales_lead"' in due.text and 'data-with="sales_head"' in due.text
+    login(client, demo["prod_head"])
+    assert 'data-kind="underperformance"' in client.get("/talks/due").text
