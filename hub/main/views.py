@@ -17,12 +17,16 @@ class LanguageForm(FlaskForm):
 
 @bp.route("/")
 def index():
+    from hub.announcements.services import marks_for, paginate, visible_announcements_query
     from hub.org.services import direct_reports, management_line
 
+    announcements, _total = paginate(visible_announcements_query(current_user), 1, 5)
     return render_template(
         "main/index.html",
         managers=management_line(current_user),
         reports=direct_reports(current_user),
+        announcements=announcements,
+        announcement_marks=marks_for(current_user, announcements),
     )
 
 

@@ -53,6 +53,8 @@ def test_a_head_publishes_to_the_department_people_confirm_the_head_follows_up(
     sales1 = browser(app, login, demo["sales1"])
     home = sales1.get("/").get_data(as_text=True)
     assert 'data-testid="announcement-banner"' in home and "市场部十二月拜访计划" in home
+    latest = home[home.index('data-testid="latest-announcements"'):]
+    assert "市场部十二月拜访计划" in latest and "待确认" in latest
     assert re.search(r'data-testid="unconfirmed-count"[^>]*>1<', home)
     feed = sales1.get("/announcements/").get_data(as_text=True)
     assert 'data-testid="needs-confirmation"' in feed and 'data-testid="unread"' in feed
