@@ -203,7 +203,8 @@ class NewTalkSchema(_WithPeople):
 class TalkQuerySchema(PageArgs):
     user_id = fields.Integer(load_default=None, metadata={"description": "参加沟通的人"})
     kind = fields.String(load_default=None, validate=validate.OneOf(TALK_KINDS))
-    from_ = fields.Date(data_key="from", load_default=None, metadata={"description": "起始日期（含）"})
+    from_ = fields.Date(data_key="from", load_default=None,
+                        metadata={"description": "起始日期（含）"})
     to = fields.Date(load_default=None, metadata={"description": "截止日期（含）"})
 
 

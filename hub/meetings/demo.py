@@ -116,7 +116,8 @@ def create_demo_talks(people: dict) -> None:
     quarter = cadence.quarter_of(today)
     q_start, _q_end = cadence.quarter_bounds(today.year, quarter)
     prev = q_start - timedelta(days=20)
-    talk("sales_head", "sales1", "skip_level", _at(_working_day_in(prev, prev + timedelta(days=5)), 16),
+    talk("sales_head", "sales1", "skip_level",
+         _at(_working_day_in(prev, prev + timedelta(days=5)), 16),
          items=[("提交大客户开发计划", "sales1", prev + timedelta(days=30))],
          comment="谢谢钱经理的建议。")
     first_week = _working_day_in(q_start, q_start + timedelta(days=10), 3)

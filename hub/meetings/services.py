@@ -566,12 +566,18 @@ def free_slots(people: list[User], first_day: date, last_day: date, duration_min
 
 def suggest_slots(organizer: User, others: list[User], kind: str, duration_minutes: int,
                   now: datetime | None = None, limit: int = 8) -> list[datetime]:
-    """Free times of both sides inside the next window of ``kind``."""
+    """Free times of both sides inside the next window of ``kind`` that still has some
+    (the rest of today's window may be full or over)."""
     now = now or utcnow()
-    first, last = next_window(kind, local_date(now))
+    today = local_date(now)
     duration = duration_minutes if DURATION_MIN <= duration_minutes <= DURATION_MAX \
         else DEFAULT_DURATION
-    return free_slots([organizer, *others], first, last, duration, now=now, limit=limit)
+    windows = [(max(s, today), e) for s, e in windows_of(kind, today) or () if e >= today]
+    for first, last in windows or [next_window(kind, today)]:
+        slots = free_slots([organizer, *others], first, last, duration, now=now, limit=limit)
+        if slots:
+            return slots
+    return []
 
 
 # --- reminders ----------------------------------------------------------------------------

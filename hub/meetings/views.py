@@ -25,7 +25,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from hub.common.forms import people_choices
-from hub.common.time import to_local, utcnow
+from hub.common.time import to_local
 from hub.extensions import db
 from hub.meetings import bp, jobs  # noqa: F401 - jobs registers the reminders
 from hub.meetings.forms import (
@@ -61,7 +61,6 @@ from hub.meetings.services import (
     get_talk_or_404,
     invitees,
     log_talk,
-    next_window,
     open_items_between,
     open_items_of,
     paginate_talks,
@@ -127,6 +126,11 @@ def arg_int(name: str) -> int | None:
     return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
 
 
+def arg_person() -> int | None:
+    """``?person=`` (the obligation pages say ``?with=``)."""
+    return arg_int("person") or arg_int("with")
+
+
 def arg_kind() -> str | None:
     kind = request.args.get("kind")
     return kind if kind in KIND_LABELS else None
@@ -174,7 +178,7 @@ def new_meeting():
     if request.method == "POST":
         form = MeetingForm()
     else:
-        initial = {"kind": arg_kind() or "one_on_one", "with_user": (arg_int("person") or arg_int("with")) or NOBODY}
+        initial = {"kind": arg_kind() or "one_on_one", "with_user": arg_person() or NOBODY}
         if arg_time("start"):
             initial["start"] = arg_time("start")
         if arg_int("duration"):
@@ -200,14 +204,13 @@ def new_meeting():
     duration = form.duration_minutes.data if isinstance(form.duration_minutes.data, int) \
         else 20
     slots = suggest_slots(current_user, [person], kind, duration) if kind and person else []
-    window = next_window(kind, to_local(utcnow()).date()) if kind else None
     finder = FinderForm(formdata=None, kind=kind or "one_on_one",
                         person=person.id if person else NOBODY)
     finder.person.choices = form.with_user.choices
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/new_meeting.html", form=form, slots=slots, kind=kind,
                            finder=finder,
-                           person=person, duration=duration, window=window,
+                           person=person, duration=duration,
                            window_text=window_text(kind) if kind else "",
                            guidance=GUIDANCE_MINUTES), status
 
@@ -265,7 +268,7 @@ def new_talk():
     if request.method == "POST":
         form = TalkForm()
     else:
-        initial = {"kind": arg_kind() or "one_on_one", "with_user": (arg_int("person") or arg_int("with")) or NOBODY,
+        initial = {"kind": arg_kind() or "one_on_one", "with_user": arg_person() or NOBODY,
                    "meeting": arg_int("meeting")}
         meeting_id = arg_int("meeting")
         if meeting_id:
