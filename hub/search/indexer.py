@@ -278,11 +278,14 @@ class IndexerThread:
         self.app = app
         self.poll_seconds = poll_seconds
         self.wake = threading.Event()
+        self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
 
     def ensure_started(self) -> None:
+        if self.stopping.is_set():
+            return
         if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
             return
         with self._lock:
@@ -294,10 +297,18 @@ class IndexerThread:
                                             daemon=True)
             self._thread.start()
 
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
     def _run(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             self.wake.wait(self.poll_seconds)
             self.wake.clear()
+            if self.stopping.is_set():
+                break
             with self.app.app_context():
                 try:
                     apply_pending(self.app)

@@ -144,21 +144,42 @@ def _usable(q: wq.Query | None) -> bool:
     return True
 
 
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+# "title:" — field syntax is not offered; the word after it is searched (as highlighted)
+_FIELD = re.compile(r"(?<![\w])[A-Za-z_]\w*:(?!//)")
+
+
+def _tidy(text: str) -> str:
+    """Drop field names ("title:") and operators with nothing to join ("食堂 AND",
+    "OR OR 红烧肉"): the parser would search for the words "title" or "and" instead."""
+    words = _FIELD.sub(" ", text).split()
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        if word in _OPERATORS:
+            nxt = words[i + 1] if i + 1 < len(words) else None
+            if not kept or kept[-1] in _OPERATORS or nxt is None or nxt in _OPERATORS - {"NOT"}:
+                continue
+        kept.append(word)
+    while kept and kept[-1] in _OPERATORS:
+        kept.pop()
+    return " ".join(kept)
+
+
 def parse(text: str) -> wq.Query | None:
     """The Whoosh query for a user's text; None when nothing is left to search for."""
     text = (text or "").strip()[:MAX_QUERY]
     if not text:
         return None
+    if NUMBER_RE.match(text):
+        return wq.Term("number", text.upper())
     try:
-        parsed = _parser().parse(text)
+        parsed = _parser().parse(_tidy(text))
     except Exception:  # noqa: BLE001 - a syntax error becomes a plain search
         parsed = None
     if not _usable(parsed):
         parsed = plain_query(text)
         if not _usable(parsed):
             return None
-    if NUMBER_RE.match(text):
-        return wq.Term("number", text.upper())
     return parsed
 
 
