@@ -155,6 +155,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_obligations,
     )
     from hub.meetings.demo import create_demo_talks
+    from hub.search.demo import rebuild_search_index
     from hub.suggestions.demo import create_demo_reports
 
     return [
@@ -165,6 +166,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_announcements,
         create_demo_talks,
         create_demo_obligations,
+        rebuild_search_index,
     ]
 
 

@@ -70,6 +70,25 @@ def signature(fields: dict) -> str:
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
+_user_words_loaded = False
+
+
+def load_user_words() -> None:
+    """Once per process, before indexing or searching: the departments' names become jieba
+    user words, so 质量管理部 is one word at index and query time alike."""
+    global _user_words_loaded
+    if _user_words_loaded:
+        return
+    from sqlalchemy import select
+
+    from hub.extensions import db
+    from hub.org.models import Department
+    from hub.search.analysis import add_user_words
+
+    add_user_words(db.session.scalars(select(Department.name)))
+    _user_words_loaded = True
+
+
 # --- the folder ------------------------------------------------------------------------
 
 def index_root(app: Flask | None = None) -> Path:

@@ -26,6 +26,7 @@ from hub.search.index import (
     IndexUnavailable,
     create_index,
     index_root,
+    load_user_words,
     new_generation,
     open_index,
     publish_generation,
@@ -113,6 +114,7 @@ def apply_pending(app: Flask | None = None, limit: int = BATCH) -> int:
     """Apply outbox rows until none are left (or another writer holds the lock); returns
     how many rows were applied."""
     app = app or current_app._get_current_object()
+    load_user_words()
     total = 0
     while True:
         done = _apply_batch(app, limit)
@@ -187,6 +189,7 @@ def rebuild(app: Flask | None = None, procs: int = 1, limitmb: int = 128) -> int
     old one meanwhile.  Outbox rows queued before the start are covered and deleted; rows
     queued during the build stay for the writer.  Returns the number of documents."""
     app = app or current_app._get_current_object()
+    load_user_words()
     with writer_lock(index_root(app), blocking=True):
         top = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
         db.session.rollback()

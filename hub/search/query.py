@@ -28,7 +28,7 @@ from hub.common.time import company_tz
 from hub.extensions import db
 from hub.search import highlight
 from hub.search.analysis import query_analyzer
-from hub.search.index import IndexUnavailable, searcher_cache
+from hub.search.index import IndexUnavailable, load_user_words, searcher_cache
 from hub.search.registry import PROVIDERS
 
 MAX_QUERY = 200
@@ -235,6 +235,7 @@ def search(user, q: str, *, kinds: Iterable[str] | None = None,
     if parsed is None or not held_terms(user):
         return results
     try:
+        load_user_words()
         searcher = searcher_cache().searcher()
         _run(searcher, results, user, parsed, kinds=kinds, department_id=department_id,
              status=status, date_from=date_from, date_to=date_to, facets=facets,
