@@ -37,6 +37,8 @@ def demo_app(workdir: Path):
         "INSTANCE_PATH": str(workdir / "instance"),
         "SEARCH_INDEX_DIR": str(workdir / "index"),
         "DEMO_BOOTSTRAP": False,
+        # the index writer runs as in the embedded default: new items are searchable
+        "SEARCH_INDEXER": True,
     })
     with app.app_context():
         upgrade()

@@ -334,3 +334,34 @@ class ReportReceiptPage(ReceiptPage):
         super().__init__(page)
         self.subject = page.get_by_test_id("report-subject")
         self.no_answer = page.get_by_test_id("no-answer")
+
+
+class SearchPage:
+    """档案检索: the header's box on every page, and the results page it leads to."""
+
+    path = "/search/"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.header_box = page.locator("[data-testid=header-search] input[name=q]")
+        self.box = page.get_by_test_id("search-q")
+        self.hits = page.get_by_test_id("search-hit")
+        self.total = page.get_by_test_id("search-total")
+        self.no_results = page.get_by_test_id("no-results")
+
+    def search_from_header(self, text: str) -> SearchPage:
+        self.header_box.fill(text)
+        with self.page.expect_navigation():
+            self.header_box.press("Enter")
+        return self
+
+    def hit(self, text: str) -> Locator:
+        return self.hits.filter(has_text=text)
+
+    def snippet_marks(self, text: str) -> Locator:
+        return self.hit(text).locator("[data-testid=search-snippet] mark")
+
+    def filter_by(self, facet: str, value: str) -> SearchPage:
+        with self.page.expect_navigation():
+            self.page.get_by_test_id(f"facet-{facet}-{value}").click()
+        return self
