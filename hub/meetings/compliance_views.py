@@ -21,6 +21,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import Undefined
 from wtforms import SelectChoice
 
 from hub.common.forms import department_choices, people_choices, show_error
@@ -58,37 +59,43 @@ def _month_form(with_departments: bool = False) -> MonthForm:
     return form
 
 
-@bp.app_context_processor
-def _obligation_helpers() -> dict:
-    def propose_url(item, viewer):
-        """The meeting-proposal page for an item the viewer is the senior side of, when the
-        meetings part offers one."""
-        if "meetings.new_meeting" not in current_app.view_functions or \
-                viewer.id != item.senior.id or item.status in ("held", "scheduled"):
-            return None
-        return url_for("meetings.new_meeting", kind=item.kind, **{"with": item.junior.id})
+# Jinja globals rather than a context processor: the talk pages' shared tab macro (imported
+# without context) sees them too.
 
-    def log_url(item, viewer):
-        if "meetings.new_talk" not in current_app.view_functions or \
-                viewer.id != item.senior.id or item.status == "held":
-            return None
-        return url_for("meetings.new_talk", kind=item.kind, **{"with": item.junior.id})
-    return {"obligation_propose_url": propose_url, "obligation_log_url": log_url,
-            "obligation_tabs": _tabs_for}
+@bp.app_template_global("obligation_propose_url")
+def propose_url(item, viewer) -> str | None:
+    """The meeting-proposal page for an obligation the viewer is the senior side of."""
+    if "meetings.new_meeting" not in current_app.view_functions or \
+            viewer.id != item.senior.id or item.status in ("held", "scheduled"):
+        return None
+    return url_for("meetings.new_meeting", kind=item.kind, **{"with": item.junior.id})
 
 
-def _tabs_for(user) -> list[tuple[str, str, str]]:
-    """The talk pages ``user`` may open: (endpoint, label, test id), for ``_tabs.html``."""
-    tabs = []
-    if "meetings.index" in current_app.view_functions:
-        tabs.append(("meetings.index", _("沟通记录"), "tab-talks"))
-    tabs.append(("meetings.due", _("我的沟通待办"), "tab-due"))
+@bp.app_template_global("obligation_log_url")
+def log_url(item, viewer) -> str | None:
+    """The talk-log form for an obligation the viewer is the senior side of."""
+    if "meetings.new_talk" not in current_app.view_functions or \
+            viewer.id != item.senior.id or item.status == "held":
+        return None
+    return url_for("meetings.new_talk", kind=item.kind, **{"with": item.junior.id})
+
+
+@bp.app_template_global("obligation_tabs")
+def obligation_tabs(user=None) -> list[tuple[str, str, str]]:
+    """The obligation pages ``user`` (the signed-in person by default) may open: (endpoint,
+    label, test id); the talk pages' tab row (``talks_tabs`` in ``_talks.html``) adds them
+    after its own.  A macro imported without context passes an undefined ``current_user``."""
+    if user is None or isinstance(user, Undefined):
+        user = current_user
+    tabs = [("meetings.due", _("我的沟通待办"), "tab-due")]
     if ob.may_view_compliance(user):
         tabs.append(("meetings.compliance", _("执行情况"), "tab-compliance"))
     if ob.can_view_summary(user):
         tabs.append(("meetings.summary", _("月汇总"), "tab-summary"))
     if ob.can_configure(user):
         tabs.append(("meetings.config", _("协作部门与考核日期"), "tab-config"))
+    if ob.may_open_occasions(user):
+        tabs.append(("meetings.new_occasion", _("发起面谈"), "tab-occasion"))
     return tabs
 
 
