@@ -297,22 +297,32 @@ def settle(owed: Sequence[Owed], held: Iterable[Held], planned: Iterable[Planned
             used.add(i)
             filled[idx] = (h, True)
 
-    planned = sorted(planned, key=lambda p: p.day)
+    # Planned meetings on or after today: those inside a window first, then the rest of the
+    # period (late), for the obligations still open.
+    planned = sorted((p for p in planned if p.day >= today), key=lambda p: p.day)
     taken: set[int] = set()
+    booked: dict[int, Planned] = {}
+    for inside in (True, False):
+        for idx in order:
+            o = owed[idx]
+            if idx in filled or idx in booked:
+                continue
+            j = next((j for j, p in enumerate(planned)
+                      if j not in taken and p.kind == o.kind and o.pair <= p.participant_ids
+                      and o.period_start <= p.day <= o.period_end
+                      and (o.window_start <= p.day <= o.window_end) == inside), None)
+            if j is not None:
+                taken.add(j)
+                booked[idx] = planned[j]
     result = []
     for idx, o in enumerate(owed):
         if idx in filled:
             h, late = filled[idx]
             result.append(Settled(o, "held", held_on=h.day, late=late, talk_id=h.talk_id))
-            continue
-        meeting = next((j for j, p in enumerate(planned)
-                        if j not in taken and p.kind == o.kind and o.pair <= p.participant_ids
-                        and p.day >= today and o.period_start <= p.day <= o.period_end), None)
-        if meeting is not None:
-            taken.add(meeting)
-            p = planned[meeting]
+        elif idx in booked:
+            p = booked[idx]
             result.append(Settled(o, "scheduled", meeting_on=p.day, meeting_id=p.meeting_id,
-                                  late=p.day > o.window_end))
+                                  late=not o.window_start <= p.day <= o.window_end))
         elif today > o.window_end:
             result.append(Settled(o, "overdue"))
         else:

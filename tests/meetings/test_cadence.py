@@ -175,3 +175,14 @@ def test_an_early_talk_counts_for_its_period_marked_late():
     early = owed_one_on_one(SALES1, 2026, 3, line())
     assert statuses(settle(early, [talk(date(2026, 3, 2))], [], date(2026, 3, 3))) == [
         ("mid", "held", True), ("end", "due", False)]
+
+
+def test_a_meeting_counts_for_its_own_window_before_an_earlier_missed_one():
+    owed = owed_one_on_one(SALES1, 2026, 3, line())
+    plan = Planned("one_on_one", frozenset((SALES1, SALES_LEAD)), date(2026, 3, 30), 5)
+    assert statuses(settle(owed, [], [plan], date(2026, 3, 20))) == [
+        ("mid", "overdue", False), ("end", "scheduled", False)]
+    # Outside every window it still books the first open obligation, marked late.
+    early = Planned("one_on_one", frozenset((SALES1, SALES_LEAD)), date(2026, 3, 22), 6)
+    assert statuses(settle(owed, [], [early], date(2026, 3, 20))) == [
+        ("mid", "scheduled", True), ("end", "due", False)]
