@@ -198,6 +198,10 @@ ROUTES = {
     "api_announcements.announcement": "api-token",
     "api_announcements.confirm_it": "api-token",
     "api_announcements.confirmations": "api-gm-office",
+    "api_announcements.change": "api-token",
+    "api_announcements.remind": "api-token",
+    "api_announcements.digest": "api-token",
+    "api_announcements.set_digest_preference": "api-token",
     # 系统管理: the admin only.
     "admin.index": "admin",
     "admin.users": "admin",

@@ -829,14 +829,16 @@ def _pending_members(announcement: Announcement, nudge: str | None = None) -> Se
 
 
 def remind_unconfirmed(announcement: Announcement, actor: User) -> int:
-    """"提醒未确认人员": tell the people in ``actor``'s scope who have not confirmed."""
+    """"提醒未确认人员": tell the people in ``actor``'s scope who have not confirmed (not
+    ``actor`` themselves); returns how many were told."""
     if not can_view_confirmations(actor, announcement):
         abort(404)
     if not is_published(announcement):
         raise Conflict(_("公告尚未发布。"))
     in_scope = confirmation_scope(actor, announcement).with_only_columns(User.id)
     people = list(db.session.scalars(
-        _pending_members(announcement).where(User.id.in_(in_scope)).order_by(User.id)))
+        _pending_members(announcement).where(User.id.in_(in_scope), User.id != actor.id)
+        .order_by(User.id)))
     title = _("提醒：请阅读并确认公告“%(title)s”", title=announcement.title)
     for person in people:
         notify(person, kind="announcement.reminder", title=title,

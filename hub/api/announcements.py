@@ -21,6 +21,7 @@ from hub.announcements.services import (
     Audience,
     audience_of,
     can_view_confirmations,
+    changes_since,
     confirm,
     confirmation_of,
     confirmation_status,
@@ -31,9 +32,14 @@ from hub.announcements.services import (
     is_expired,
     is_pinned,
     is_published,
+    last_confirmed_version,
     marks_for,
+    edit,
     paginate,
+    prefers_digest,
     publish,
+    remind_unconfirmed,
+    set_digest,
     visible_announcements_query,
 )
 from hub.api.blueprint import Blueprint
@@ -114,6 +120,21 @@ class FeedItemSchema(AnnouncementSummarySchema):
     needs_confirmation = fields.Boolean(metadata={"description": "调用者尚未确认当前版本"})
 
 
+class ChangesSchema(Schema):
+    since = fields.Integer(metadata={"description": "调用者确认过的版本"})
+    title_before = fields.String(allow_none=True, metadata={"description": "原标题（标题未改为 null）"})
+    diff = fields.String(metadata={"description": "正文差异，HTML（<del>/<ins>，已转义）"})
+
+
+def _changes_for_me(announcement):
+    if not announcement.requires_confirmation or confirmation_of(current_user, announcement):
+        return None
+    earlier = last_confirmed_version(current_user, announcement)
+    changes = changes_since(announcement, earlier) if earlier else None
+    return changes and {"since": changes.since, "title_before": changes.title_before,
+                        "diff": str(changes.diff)}
+
+
 class AnnouncementSchema(AnnouncementSummarySchema):
     computed = {
         **AnnouncementSummarySchema.computed,
@@ -123,6 +144,7 @@ class AnnouncementSchema(AnnouncementSummarySchema):
         "confirmed_at": lambda a: (c := confirmation_of(current_user, a)) and c.confirmed_at,
         "in_audience": lambda a: in_audience(current_user, a),
         "can_view_confirmations": lambda a: can_view_confirmations(current_user, a),
+        "changes": _changes_for_me,
     }
 
     body = fields.String(metadata={"description": "Markdown 原文"})
@@ -133,6 +155,32 @@ class AnnouncementSchema(AnnouncementSummarySchema):
     confirmed_at = Timestamp(allow_none=True)
     in_audience = fields.Boolean()
     can_view_confirmations = fields.Boolean()
+    changes = fields.Nested(ChangesSchema, allow_none=True, metadata={
+        "description": "调用者确认过旧版本时：与那一版相比的修改"})
+
+
+class EditAnnouncementSchema(Schema):
+    title = Text(required=True, metadata={"maxLength": TITLE_MAX})
+    body = Text(required=True, metadata={"maxLength": BODY_MAX})
+    expires_at = fields.AwareDateTime(load_default=None)
+    pinned = fields.Boolean(load_default=False)
+    pinned_until = fields.AwareDateTime(load_default=None)
+    publish_at = fields.AwareDateTime(load_default=None, metadata={
+        "description": "只在尚未发布时可改"})
+
+
+class EditedSchema(AnnouncementSchema):
+    new_version = fields.Boolean(metadata={
+        "description": "修改生成了新版本（需确认的公告已发布后修改了标题或正文）"})
+
+
+class RemindedSchema(Schema):
+    reminded = fields.Integer(metadata={"description": "收到提醒的未确认人数"})
+
+
+class DigestSchema(Schema):
+    digest = fields.Boolean(required=True, metadata={
+        "description": "true：每天一封公告摘要邮件，代替每条公告一封邮件"})
 
 
 class NewAnnouncementSchema(Schema):
@@ -286,3 +334,51 @@ def confirmations(args, announcement_id: int):
                          "confirmed": d.confirmed, "percent": d.percent}
                         for d in status.departments],
     }
+
+
+@blp.route("/<id:announcement_id>", methods=["PATCH"])
+@blp.arguments(EditAnnouncementSchema)
+@blp.response(200, EditedSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def change(args, announcement_id: int):
+    """Change an announcement (its author or the GM office).  Changing the text of a
+    published announcement that must be confirmed makes a new version: everybody confirms
+    again, and who confirmed the old one sees the difference (``changes``)."""
+    item = get_announcement_or_404(announcement_id, current_user)
+    new_version = edit(item, current_user, title=args["title"], body=args["body"],
+                       expires_at=_utc(args["expires_at"]), pinned=args["pinned"],
+                       pinned_until=_utc(args["pinned_until"]),
+                       publish_at=_utc(args["publish_at"]))
+    db.session.commit()
+    item.new_version = new_version
+    return item
+
+
+@blp.route("/<id:announcement_id>/remind", methods=["POST"])
+@blp.response(200, RemindedSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def remind(announcement_id: int):
+    """"提醒未确认人员": remind the people in the caller's confirmation list who have not
+    confirmed the current version (in the hub and by e-mail)."""
+    item = get_confirmable_or_404(announcement_id, current_user)
+    count = remind_unconfirmed(item, current_user)
+    db.session.commit()
+    return {"reminded": count}
+
+
+@blp.route("/digest", methods=["GET"])
+@blp.response(200, DigestSchema)
+def digest():
+    """Whether the caller takes the daily digest e-mail instead of one e-mail each."""
+    return {"digest": prefers_digest(current_user)}
+
+
+@blp.route("/digest", methods=["PUT"])
+@blp.arguments(DigestSchema)
+@blp.response(200, DigestSchema)
+def set_digest_preference(args):
+    """Choose the daily digest e-mail (true) or one e-mail per announcement (false); the
+    in-app notification comes at once either way."""
+    set_digest(current_user, args["digest"])
+    db.session.commit()
+    return {"digest": prefers_digest(current_user)}

@@ -91,7 +91,7 @@ def test_a_head_publishes_to_the_department_people_confirm_the_head_follows_up(
 
     response = post(head, f"/announcements/{announcement.id}/remind")
     assert response.status_code == 302
-    assert "已提醒 7 名未确认人员" in head.get(response.headers["Location"]).get_data(
+    assert "已提醒 6 名未确认人员" in head.get(response.headers["Location"]).get_data(
         as_text=True)
 
 

@@ -88,3 +88,41 @@ def test_a_scheduled_announcement_is_in_no_feed_before_its_time(app, client, dem
     assert client.get(f"{API}/announcements", headers=sales1).get_json()["total"] == 0
     assert_error(client.get(f"{API}/announcements/{response.get_json()['id']}",
                             headers=sales1), 404, "not_found")
+
+
+def test_a_new_version_through_the_api_and_the_difference(app, client, demo, bearer):
+    gmo, sales1 = bearer(demo["gmo"]), bearer(demo["sales1"])
+    created = client.post(f"{API}/announcements", headers=gmo, json={
+        "title": "差旅报销制度", "body": "住宿：每晚 300 元。\n时限：30 天。", "kind": "policy",
+        "audience": {"all": True}, "requires_confirmation": True}).get_json()
+    url = f"{API}/announcements/{created['id']}"
+    assert client.post(f"{url}/confirm", headers=sales1).get_json()["version"] == 1
+    assert_error(client.patch(url, headers=sales1, json={"title": "x", "body": "y"}),
+                 404, "not_found")
+    changed = client.patch(url, headers=gmo, json={
+        "title": "差旅报销制度", "body": "住宿：每晚 400 元。\n时限：30 天。"})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert changed.get_json()["new_version"] is True and changed.get_json()["version"] == 2
+    mine = client.get(url, headers=sales1).get_json()
+    assert mine["confirmed_by_me"] is False
+    assert mine["changes"]["since"] == 1
+    assert "<del>住宿：每晚 300 元。</del>" in mine["changes"]["diff"]
+    assert "<ins>住宿：每晚 400 元。</ins>" in mine["changes"]["diff"]
+    assert client.post(f"{url}/confirm", headers=sales1).get_json()["version"] == 2
+    assert client.get(url, headers=sales1).get_json()["changes"] is None
+
+    reminded = client.post(f"{url}/remind", headers=gmo).get_json()["reminded"]
+    assert reminded == len(demo) - 2  # everybody but sales1, who confirmed, and gmo
+    assert_error(client.post(f"{url}/remind", headers=sales1), 404, "not_found")
+
+
+def test_the_digest_preference(app, client, demo, bearer):
+    sales1 = bearer(demo["sales1"])
+    assert client.get(f"{API}/announcements/digest", headers=sales1).get_json() == {
+        "digest": False}
+    assert client.put(f"{API}/announcements/digest", headers=sales1,
+                      json={"digest": True}).get_json() == {"digest": True}
+    assert client.get(f"{API}/announcements/digest", headers=sales1).get_json() == {
+        "digest": True}
+    assert_error(client.put(f"{API}/announcements/digest", headers=sales1, json={}),
+                 400, "validation_error")
