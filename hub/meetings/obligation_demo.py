@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from hub.common.models import set_setting
 from hub.common.time import utcnow
-from hub.common.workdays import local_date
+from hub.common.workdays import add_working_days, local_date
 from hub.meetings import obligations as ob
 
 #: How long before the demo's creation its reporting lines started.
@@ -43,7 +43,9 @@ def create_demo_obligations(people: dict) -> None:
             ob.add_pair(departments[leading], departments[partner], by=admin)
     goal_day = today.replace(month=1, day=6) if today.month > 2 else today - timedelta(days=60)
     ob.add_appraisal_date(goal_day, "goal_setting", "年度目标设定", by=people["hr_head"])
-    appraisal_day = (today.replace(day=1) - timedelta(days=1)).replace(day=3)
+    # The appraisal results came out on the 3rd working day of last month.
+    appraisal_day = add_working_days((today.replace(day=1) - timedelta(days=1)).replace(day=1)
+                                     - timedelta(days=1), 3)
     ob.add_appraisal_date(appraisal_day, "appraisal", "月度绩效考核结果", by=people["hr_head"])
     for username, kind, opened_ago, due_in, by, reason in OCCASIONS:
         ob.open_occasion(people[username], kind, today + timedelta(days=due_in), reason,

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -764,15 +765,21 @@ def generate_due_summary(now: datetime | None = None) -> MonthlySummary | None:
     return generate_monthly_summary(previous, now=now)
 
 
+def summary_totals(rows: list[SummaryRow]) -> SummaryRow:
+    """The 合计 row (a department that is not in the database)."""
+    totals = SummaryRow(SimpleNamespace(id=None, name=_("合计")))
+    for r in rows:
+        for name in ("owed", "held", "late", "overdue", "talks_logged", "minutes"):
+            setattr(totals, name, getattr(totals, name) + getattr(r, name))
+    return totals
+
+
 def summary_workbook(month: Month, rows: list[SummaryRow], items: list[Item]) -> list:
     """The sheets of the Excel export: the departments, then every obligation.  Topics,
     agreements and private notes are never part of it."""
     head = [_("部门"), _("应谈"), _("已谈"), _("其中逾期补谈"), _("超期未谈"), _("沟通记录数"),
             _("沟通时长合计（分钟）")]
-    totals = SummaryRow(Department(name=_("合计")))
-    for r in rows:
-        for name in ("owed", "held", "late", "overdue", "talks_logged", "minutes"):
-            setattr(totals, name, getattr(totals, name) + getattr(r, name))
+    totals = summary_totals(rows)
     sheet1 = [head] + [[r.department.name, r.owed, r.held, r.late, r.overdue, r.talks_logged,
                         r.minutes] for r in rows + [totals]]
     detail = [[_("类别"), _("上级/发起人"), _("对象"), _("部门"), _("窗口开始"), _("窗口结束"),
