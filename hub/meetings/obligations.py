@@ -743,6 +743,8 @@ def generate_monthly_summary(month: Month, *, now: datetime | None = None) -> Mo
         summary = MonthlySummary(month=str(month))
         db.session.add(summary)
     summary.generated_at = now
+    summary.rows = []
+    db.session.flush()  # the old rows go before the new ones come (one row per department)
     summary.rows = [MonthlySummaryRow(department_id=r.department.id, owed=r.owed, held=r.held,
                                       late=r.late, overdue=r.overdue,
                                       talks_logged=r.talks_logged, minutes=r.minutes)

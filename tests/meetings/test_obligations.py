@@ -3,6 +3,7 @@ occasion talks, appeals, escalation and the monthly summary."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from hub.common.models import set_setting
+from hub.common.time import utcnow
 from hub.extensions import db
 from hub.mailbox.stats import Month
 from hub.meetings import obligations as ob
@@ -220,4 +222,15 @@ def test_monthly_summary_generated_on_the_first_and_its_excel_matches_the_logs(o
     held = [r for r in detail[1:] if r[6] == "已沟通"]
     assert len(held) == 3
     assert not any("只给自己看" in str(c) or "季度目标" in str(c) for r in detail for c in r)
-    assert client.get("/talks/summary?month=2026-03").status_code == 200
+    page = client.get("/talks/summary?month=2026-03")
+    assert page.status_code == 200 and 'data-department="华东销售组"' in page.text
+    # The GM office may generate a finished month again, never the running one.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert client.post("/talks/summary/generate?month=2026-03",
+                       data={"csrf_token": token}).status_code == 302
+    this_month = str(Month.of(utcnow()))
+    assert client.post(f"/talks/summary/generate?month={this_month}",
+                       data={"csrf_token": token}).status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(MonthlySummary)) == 1
+    login(client, org["sales_head"])
+    assert client.get("/talks/summary.xlsx?month=2026-03").status_code == 404
