@@ -97,7 +97,9 @@ class AnnouncementAudience(db.Model):
     announcement_id: Mapped[int] = mapped_column(
         ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    # A department can only be deleted once nobody is in it, so the rule then names nobody.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), index=True)
     role: Mapped[str | None] = mapped_column(String(32))
 
     announcement: Mapped[Announcement] = relationship(back_populates="audience")

@@ -67,7 +67,7 @@ def upgrade():
     sa.Column('role', sa.String(length=32), nullable=True),
     sa.CheckConstraint("(kind = 'all' AND department_id IS NULL AND role IS NULL) OR (kind = 'department' AND department_id IS NOT NULL AND role IS NULL) OR (kind = 'role' AND role IS NOT NULL AND department_id IS NULL)", name=op.f('ck_announcement_audience_one_target')),
     sa.ForeignKeyConstraint(['announcement_id'], ['announcements.id'], name=op.f('fk_announcement_audience_announcement_id_announcements'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_announcement_audience_department_id_departments')),
+    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_announcement_audience_department_id_departments'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_announcement_audience'))
     )
     with op.batch_alter_table('announcement_audience', schema=None) as batch_op:

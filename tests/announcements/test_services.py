@@ -259,3 +259,15 @@ def test_digest_instead_of_one_mail_each(app, demo, announce):
         OutboxMail.to_addr == demo["sales1"].email)).all()
     assert "摘要里的公告" in mail.text_body
     assert an.send_digests(tomorrow_morning) == 0
+
+
+def test_an_empty_department_an_announcement_names_can_still_be_deleted(app, demo, announce,
+                                                                          create_department):
+    from hub.org.services import delete_department
+
+    empty = create_department("临时项目组", parent=department("市场部"))
+    announcement = announce(demo["gmo"], departments=("临时项目组", "生产部"))
+    delete_department(empty)
+    db.session.commit()
+    assert [r.department.name for r in announcement.audience] == ["生产部"]
+    assert announcement.id in feed_ids(demo["prod1"])
