@@ -71,11 +71,15 @@ class DueItemSchema(Schema):
 
 
 class CountsSchema(Schema):
-    owed = fields.Integer()
-    held = fields.Integer()
-    late = fields.Integer()
-    overdue = fields.Integer()
-    pending = fields.Integer(metadata={"description": "尚未到期（due / scheduled）"})
+    """Obligations whose window ends in the period, by status."""
+
+    owed = fields.Integer(metadata={"description": "应谈（合计）"})
+    held = fields.Integer(metadata={"description": "已谈（含逾期补谈）"})
+    late = fields.Integer(metadata={"description": "其中在窗口外补谈"})
+    overdue = fields.Integer(metadata={"description": "超期未谈"})
+    due = fields.Integer(metadata={"description": "未到期、未约定"})
+    scheduled = fields.Integer(metadata={"description": "已约定时间"})
+    pending = fields.Integer(metadata={"description": "due + scheduled"})
 
 
 class ComplianceRowSchema(Schema):

@@ -406,7 +406,8 @@ class Counts:
     held: int = 0
     late: int = 0
     overdue: int = 0
-    pending: int = 0
+    due: int = 0
+    scheduled: int = 0
 
     def add(self, item: Item) -> None:
         self.owed += 1
@@ -415,8 +416,15 @@ class Counts:
             self.late += item.late
         elif item.status == "overdue":
             self.overdue += 1
+        elif item.status == "scheduled":
+            self.scheduled += 1
         else:
-            self.pending += 1
+            self.due += 1
+
+    @property
+    def pending(self) -> int:
+        """Not held yet and not overdue: due or scheduled."""
+        return self.due + self.scheduled
 
     @property
     def rate(self) -> int | None:

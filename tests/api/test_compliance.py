@@ -19,7 +19,7 @@ def test_sales_head_sees_their_line_and_an_employee_cannot(org, client, bearer):
                               headers=bearer(org["sales_head"])))
     assert set(by_head) == {"sales_head", "sales_lead"}
     assert by_head["sales_lead"]["month"] == {"owed": 4, "held": 1, "late": 0, "overdue": 3,
-                                              "pending": 0}
+                                              "due": 0, "scheduled": 0, "pending": 0}
     assert by_head["sales_lead"]["quarter"]["owed"] == 12
     assert by_head["sales_head"]["quarter"]["held"] == 1  # the skip-level talk in February
     assert by_head["sales_lead"]["department"]["name"] == "华东销售组"
