@@ -162,9 +162,9 @@ def _summary_month() -> tuple[MonthForm, Month]:
 @bp.route("/summary")
 def summary():
     form, month = _summary_month()
-    rows, items = ob.summary_rows(month)
+    rows, _items = ob.summary_rows(month)
     return render_template("meetings/summary.html", form=form, month=month, rows=rows,
-                           totals=ob.summary_totals(rows), items=items, stored=ob.stored_summary(month),
+                           totals=ob.summary_totals(rows), stored=ob.stored_summary(month),
                            this_month=_this_month())
 
 
