@@ -148,3 +148,41 @@ def test_scheduled_announcements_wait_and_the_author_sees_them(app, demo, login)
     assert 'data-testid="scheduled"' in gmo.get("/announcements/mine").get_data(as_text=True)
     assert 'data-testid="scheduled"' in gmo.get(
         f"/announcements/{announcement.id}").get_data(as_text=True)
+
+
+def test_feed_filters_attachments_and_the_digest_choice(app, demo, login):
+    from hub.common.models import Attachment
+
+    gmo = browser(app, login, demo["gmo"])
+    response = post(gmo, "/announcements/new", page="/announcements/new", data={
+        "title": "安全生产月活动方案", "kind": "plan", "body": "见附件。", "everyone": "y",
+        "attachments": (io.BytesIO("活动安排".encode()), "方案.txt")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    an.publish(demo["gmo"], title="制度学习确认", body="请确认。", kind="policy",
+               audience=an.Audience(everyone=True), requires_confirmation=True)
+    db.session.commit()
+    plan = db.session.scalar(select(Announcement).where(Announcement.kind == "plan"))
+    attachment = db.session.scalar(select(Attachment))
+
+    prod1 = browser(app, login, demo["prod1"])
+    page = prod1.get(f"/announcements/{plan.id}").get_data(as_text=True)
+    assert "方案.txt" in page
+    download = prod1.get(f"/announcements/{plan.id}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == "活动安排".encode()
+    assert prod1.get(f"/announcements/{plan.id}/attachments/{attachment.id + 1}").status_code \
+        == 404
+    def feed(query):
+        html = prod1.get(f"/announcements/?{query}").get_data(as_text=True)
+        return html[html.index('data-testid="filters"'):]
+
+    assert "安全生产月活动方案" in feed("kind=plan") and "制度学习确认" not in feed("kind=plan")
+    assert "制度学习确认" in feed("pending=y") and "安全生产月活动方案" not in feed("pending=y")
+    assert "筛选条件无效" in feed("kind=nonsense&page=x")
+    assert "制度学习确认" in feed("kind=nonsense&page=x")
+
+    assert not an.prefers_digest(demo["prod1"])
+    assert post(prod1, "/announcements/digest", data={"digest": "y"}).status_code == 302
+    assert an.prefers_digest(demo["prod1"])
+    assert post(prod1, "/announcements/digest").status_code == 302
+    assert not an.prefers_digest(demo["prod1"])
