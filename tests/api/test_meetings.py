@@ -2,7 +2,6 @@
 file parses, nobody else can answer (404), and bad input is a 400 with fields, never a 500."""
 from __future__ import annotations
 
-import pytest
 from icalendar import Calendar
 
 from hub.common.time import isoformat
@@ -66,7 +65,7 @@ def test_another_time_then_cancel(app, client, org, bearer):
     assert_error(client.post(url, headers=one, json={"response": "accept"}), 409, "conflict")
 
 
-@pytest.mark.parametrize("body, field", [
+BAD_PROPOSALS = [
     ({"with_user_id": 999999}, "with_user_ids"),
     ({"with_user_id": None, "with_user_ids": None}, "with_user_ids"),
     ({"with_user_ids": [0, -1]}, "with_user_ids"),
@@ -79,16 +78,20 @@ def test_another_time_then_cancel(app, client, org, bearer):
     ({"location": "x" * 201}, "location"),
     ({"agenda": "a\x00b"}, "agenda"),
     ({"with_user_id": "two"}, "with_user_id"),
-])
-def test_bad_proposals(app, client, org, bearer, body, field):
+]
+
+
+def test_bad_proposals(app, client, org, bearer):
     from hub.extensions import db
     from hub.meetings.models import Meeting
 
-    json = {"kind": "one_on_one", "with_user_id": org.one.id,
-            "start": isoformat(window_start()), **body}
-    error = assert_error(client.post(MEETINGS, headers=bearer(org.lead), json=json), 400,
-                         "validation_error")
-    assert field in error["fields"], error
+    headers = bearer(org.lead)
+    for body, field in BAD_PROPOSALS:
+        json = {"kind": "one_on_one", "with_user_id": org.one.id,
+                "start": isoformat(window_start()), **body}
+        error = assert_error(client.post(MEETINGS, headers=headers, json=json), 400,
+                             "validation_error")
+        assert field in error.get("fields", {}), (body, error)
     assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 0
 
 
@@ -104,16 +107,18 @@ def test_outside_the_window_and_not_the_senior_side(app, client, org, bearer):
     assert "窗口" in error["fields"]["start"][0]
 
 
-@pytest.mark.parametrize("body", [
-    {"response": "maybe"}, {"response": "propose"}, {"response": "propose", "start": "x"},
-    {"response": "propose", "start": "2001-01-01T10:00:00+08:00"}, {}, [],
-])
-def test_bad_answers(app, client, org, bearer, body):
+def test_bad_answers(app, client, org, bearer):
     from hub.meetings.services import propose_meeting
 
     meeting = propose_meeting(org.lead, kind="one_on_one", with_user_ids=[org.one.id],
                               start_at=window_start(), duration_minutes=20)
-    assert_error(client.post(f"{MEETINGS}/{meeting.id}/respond", headers=bearer(org.one),
-                             json=body), 400, "validation_error")
-    assert_error(client.post(f"{MEETINGS}/2147483647/respond", headers=bearer(org.one),
+    headers = bearer(org.one)
+    for body in ({"response": "maybe"}, {"response": "propose"},
+                 {"response": "propose", "start": "x"},
+                 {"response": "propose", "start": "2001-01-01T10:00:00+08:00"}, {}, []):
+        assert_error(client.post(f"{MEETINGS}/{meeting.id}/respond", headers=headers,
+                                 json=body), 400, "validation_error")
+    assert_error(client.post(f"{MEETINGS}/2147483647/respond", headers=headers,
+                             json={"response": "accept"}), 404, "not_found")
+    assert_error(client.post(f"{MEETINGS}/99999999999/respond", headers=headers,
                              json={"response": "accept"}), 404, "not_found")

@@ -149,7 +149,7 @@ def test_the_form_logs_a_talk_with_items(app, client, org, login, get_csrf):
     assert talk.private_note == SECRET and talk.duration_minutes == 18
 
 
-@pytest.mark.parametrize("fields, message", [
+BAD_FORMS = [
     ({"held_at": "FUTURE"}, "沟通时间不能在将来"),
     ({"held_at": "2001-01-01T10:00"}, "只能补记一年以内的沟通"),
     ({"with_user": 999999}, "找不到这些人员"),
@@ -158,24 +158,28 @@ def test_the_form_logs_a_talk_with_items(app, client, org, login, get_csrf):
     ({"duration_minutes": "abc"}, "不是有效的整数"),
     ({"items-0-text": "x" * 501}, "不能超过 500 个字符"),
     ({"with_user": "SELF"}, "请选择沟通对象（不能只有自己）"),
-])
-def test_bad_talk_logs_are_clear_messages(app, client, org, login, get_csrf, fields,
-                                          message):
+]
+
+
+def test_bad_talk_logs_are_clear_messages(app, client, org, login, get_csrf):
     from hub.extensions import db
     from hub.meetings.models import TalkLog
 
     login(client, org.lead)
     token = get_csrf(client, "/talks/logs/new")
-    data = {"csrf_token": token, "kind": "one_on_one", "with_user": org.one.id,
-            "held_at": form_time(utcnow() - timedelta(hours=2)), "duration_minutes": 20,
-            "topics": "季度目标", **fields}
-    if data["held_at"] == "FUTURE":
-        data["held_at"] = form_time(utcnow() + timedelta(days=1))
-    if data["with_user"] == "SELF":
-        data["with_user"] = org.lead.id
-    response = client.post("/talks/logs/new", data=data)
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    for fields, message in BAD_FORMS:
+        data = {"csrf_token": token, "kind": "one_on_one", "with_user": org.one.id,
+                "held_at": form_time(utcnow() - timedelta(hours=2)), "duration_minutes": 20,
+                "topics": "季度目标", "private_note": "留着", **fields}
+        if data["held_at"] == "FUTURE":
+            data["held_at"] = form_time(utcnow() + timedelta(days=1))
+        if data["with_user"] == "SELF":
+            data["with_user"] = org.lead.id
+        response = client.post("/talks/logs/new", data=data)
+        assert response.status_code == 400, fields
+        html = response.get_data(as_text=True)
+        assert message in html, fields
+        assert "留着" in html  # the form stays filled
     assert db.session.scalar(db.select(db.func.count()).select_from(TalkLog)) == 0
 
 
