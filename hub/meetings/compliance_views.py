@@ -124,7 +124,9 @@ def compliance():
     form = _month_form(with_departments=True)
     month = form.chosen_month(_this_month())
     department = None
-    if form.department.data:
+    if form.department.errors:  # not a number: WTForms' own words would be English
+        form.department.errors = [_("请从列表中选择部门。")]
+    elif form.department.data:
         department = db.session.get(Department, form.department.data)
         if department is None or not ob.can_view_compliance(current_user, department):
             form.department.errors = [_("你不能查看该部门的执行情况。")]

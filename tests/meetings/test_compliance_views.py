@@ -55,6 +55,8 @@ def test_department_filter_outside_ones_line_and_bad_month(org, client, login): 
     assert "你不能查看该部门的执行情况" in page.text
     assert "请按“年-月”填写月份" in page.text
     assert managers_on(page.text) == ["sales_lead"]  # the filter is dropped, the line shown
+    nonsense = client.get("/talks/compliance?department=x")
+    assert nonsense.status_code == 200 and "请从列表中选择部门" in nonsense.text
 
 
 def test_hr_configures_pairs_and_appraisal_dates(org, client, login, get_csrf):  # noqa: F811
