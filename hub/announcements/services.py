@@ -523,6 +523,12 @@ def publish(author: User, *, title: str, body: str, kind: str, audience: Audienc
     return announcement
 
 
+def _kept(old: datetime | None, new: datetime | None) -> datetime | None:
+    if old is not None and new is not None and abs((old - new).total_seconds()) < 60:
+        return old
+    return new
+
+
 def edit(announcement: Announcement, editor: User, *, title: str, body: str,
          expires_at: datetime | None = None, pinned: bool = False,
          pinned_until: datetime | None = None, publish_at: datetime | None = None,
@@ -544,7 +550,14 @@ def edit(announcement: Announcement, editor: User, *, title: str, body: str,
     if not published and publish_at is not None:
         announcement.publish_at = max(publish_at, now)
         announcement.versions[-1].effective_at = announcement.publish_at
-    _check_times(announcement.publish_at, expires_at, pinned_until if pinned else None, now)
+    # A time a form shows again unchanged (to the minute) is kept as it was and not checked
+    # again: an expired announcement stays editable.
+    expires_at = _kept(announcement.expires_at, expires_at)
+    pinned_until = _kept(announcement.pinned_until, pinned_until)
+    _check_times(announcement.publish_at,
+                 expires_at if expires_at != announcement.expires_at else None,
+                 pinned_until if pinned and pinned_until != announcement.pinned_until
+                 else None, now)
     announcement.expires_at = expires_at
     announcement.pinned = bool(pinned)
     announcement.pinned_until = pinned_until if pinned else None

@@ -271,3 +271,17 @@ def test_an_empty_department_an_announcement_names_can_still_be_deleted(app, dem
     db.session.commit()
     assert [r.department.name for r in announcement.audience] == ["生产部"]
     assert announcement.id in feed_ids(demo["prod1"])
+
+
+def test_an_expired_announcement_stays_editable(app, demo, announce):
+    now = utcnow()
+    announcement = announce(demo["sales_head"], expires_at=now + timedelta(hours=1))
+    later = now + timedelta(hours=2)
+    shown = announcement.expires_at.replace(second=0, microsecond=0)  # as a form shows it
+    an.edit(announcement, demo["sales_head"], title="改过的标题", body=announcement.body,
+            expires_at=shown, now=later)
+    assert announcement.title == "改过的标题"
+    with pytest.raises(an.AnnouncementError) as refused:
+        an.edit(announcement, demo["sales_head"], title="再改", body=announcement.body,
+                expires_at=later - timedelta(minutes=30), now=later)
+    assert "expires_at" in refused.value.fields
