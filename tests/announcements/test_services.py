@@ -285,3 +285,18 @@ def test_an_expired_announcement_stays_editable(app, demo, announce):
         an.edit(announcement, demo["sales_head"], title="再改", body=announcement.body,
                 expires_at=later - timedelta(minutes=30), now=later)
     assert "expires_at" in refused.value.fields
+
+
+def test_the_periodic_job_announces_what_has_become_due(app, demo, announce):
+    from hub.common.worker import JOBS
+
+    announcement = announce(demo["gmo"], everyone=True, departments=(),
+                            publish_at=utcnow() + timedelta(hours=1))
+    JOBS["announcements.announce_due"].func()
+    assert not notified(demo["prod1"])
+    announcement.publish_at = utcnow() - timedelta(minutes=1)  # the hour has passed
+    db.session.commit()
+    JOBS["announcements.announce_due"].func()
+    db.session.commit()
+    assert len(notified(demo["prod1"])) == 1
+    assert {"announcements.remind", "announcements.digest"} <= set(JOBS)
