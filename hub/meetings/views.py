@@ -78,6 +78,8 @@ from hub.org.models import User
 from hub.org.directory import Page
 
 PER_PAGE = 20
+#: The latest talks of the people below me shown on the index.
+TEAM_ROWS = 10
 #: Service field names → form field names.
 FIELDS = {"with_user_ids": "with_user", "start": "start", "held_at": "held_at",
           "duration_minutes": "duration_minutes", "location": "location", "agenda": "agenda",
@@ -160,6 +162,9 @@ def index():
     mine = visible_talks_query(current_user).where(
         TalkLog.participants.any(user_id=current_user.id))
     items, total = paginate_talks(mine, page_number, PER_PAGE)
+    # Talks of the people below me (or everybody's, for HR and the GM office).
+    team, _team_total = paginate_talks(visible_talks_query(current_user).where(
+        ~TalkLog.participants.any(user_id=current_user.id)), 1, TEAM_ROWS)
     return render_template(
         "meetings/index.html",
         upcoming=upcoming_meetings(current_user),
@@ -167,7 +172,7 @@ def index():
         to_acknowledge=to_acknowledge(current_user),
         items=open_items_of(current_user),
         page=Page(items=items, total=total, page=page_number, per_page=PER_PAGE),
-        item_form=CompleteItemForm(),
+        item_form=CompleteItemForm(), team=team,
     )
 
 

@@ -194,3 +194,25 @@ def test_only_the_senior_side_logs_routine_talks(app, org):
     with pytest.raises(TalkError) as owner:
         log(org.lead, org.one, items=[("别人的事", org.outsider)])
     assert "action_items" in owner.value.fields
+
+
+def test_the_private_note_is_not_in_the_monthly_summary(app, client, org, login):
+    """The GM office's Excel summary lists the talk by number, never its private note."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from hub.common.workdays import local_date
+    from hub.extensions import db
+
+    talk = log(org.lead, org.one)
+    db.session.commit()
+    login(client, org.office)
+    month = local_date(talk.held_at).strftime("%Y-%m")
+    response = client.get(f"/talks/summary.xlsx?month={month}")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data))
+    cells = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert talk.number in cells
+    assert not [c for c in cells if SECRET in c or "家里有事" in c]
