@@ -22,6 +22,7 @@ from hub.announcements.services import (
     can_view_announcement,
     is_published,
 )
+from hub.common.markdown import plain_text
 from hub.common.urls import path_for
 from hub.extensions import db
 from hub.org.permissions import is_gm_office
@@ -35,7 +36,7 @@ def to_document(announcement: Announcement) -> dict:
     return {
         "number": announcement.number,
         "title": announcement.title,
-        "body": announcement.body,
+        "body": plain_text(announcement.body),  # Markdown: the words only
         "department_id": department_id,
         "status": "",
         "date": announcement.publish_at,

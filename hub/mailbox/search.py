@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hub.common.markdown import plain_text
 from hub.common.urls import path_for
 from hub.extensions import db
 from hub.mailbox.models import Letter
@@ -22,7 +23,7 @@ def to_document(letter: Letter) -> dict:
     return {
         "number": letter.number,
         "title": letter.subject,
-        "body": letter.body,
+        "body": plain_text(letter.body),  # Markdown: the words only
         "department_id": letter.department_id or letter.author_department_id,
         "status": letter.status,
         "date": letter.filed_at,

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from hub.common.models import Setting
+from hub.common.markdown import plain_text
 from hub.common.urls import path_for
 from hub.extensions import db
 from hub.org.models import Department, ReportingLine, UnitMembership, User
@@ -36,7 +37,7 @@ def to_document(report: Report) -> dict:
     return {
         "number": report.number,
         "title": report.subject,
-        "body": report.body,
+        "body": plain_text(report.body),  # Markdown: the words only
         "department_id": department_id,
         "status": report.status,
         "date": report.filed_at,
