@@ -167,6 +167,10 @@ def writer_lock(root: Path, blocking: bool):
 
 # --- the warm searcher -----------------------------------------------------------------
 
+#: how long a swapped-out searcher stays open for the requests still reading it
+RETIRE_SECONDS = 10.0
+
+
 class SearcherCache:
     """One open searcher per process and index folder."""
 
@@ -196,11 +200,15 @@ class SearcherCache:
         self._index, self._searcher, self._gen_stamp = ix, searcher, stamp
 
     def _retire(self, searcher) -> None:
-        """Close searchers two swaps later: a request may still be reading the last one."""
+        """Close searchers a while after they were swapped out (``RETIRE_SECONDS``): a
+        request may still be reading them, and counting swaps is not enough — under a
+        stream of commits the refresher swaps every half second."""
+        now = time.monotonic()
         if searcher is not None:
-            self._retired.append(searcher)
-        while len(self._retired) > 2:
-            old = self._retired.pop(0)
+            self._retired.append((now, searcher))
+        while self._retired and (self._retired[0][0] < now - RETIRE_SECONDS
+                                 or len(self._retired) > 40):
+            _when, old = self._retired.pop(0)
             try:
                 old.close()
             except Exception:  # noqa: BLE001
@@ -215,10 +223,13 @@ class SearcherCache:
             if stamp != self._gen_stamp or self._searcher is None:
                 self._open(stamp)
             elif not self._searcher.up_to_date():
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._retire(self._searcher)
-                    self._searcher = fresh
+                # A new reader, not Searcher.refresh(): that one re-uses the old searcher's
+                # segment readers and CLOSES the rest at once, while other threads may still
+                # be searching with it (ReaderClosed, then a needless rebuild); closing the
+                # old searcher later would also close the readers the new one shares.
+                fresh = self._index.searcher()
+                self._retire(self._searcher)
+                self._searcher = fresh
 
     def searcher(self):
         """The warm searcher; raises ``IndexUnavailable``."""
