@@ -31,6 +31,7 @@ index and hands it to its indexing sub-processes); they hold no jieba state.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator
 
@@ -103,36 +104,38 @@ def add_user_words(words: Iterable[str]) -> None:
             _jieba.add_word(word)
 
 
-def _keep(word: str) -> bool:
-    # Drops whitespace, punctuation and symbols (no letter or digit in them) and stop-words.
-    if word in STOP_WORDS:
-        return False
-    if word.isascii():
-        return word.isalnum() or any(ch.isalnum() for ch in word)
-    return any(ch.isalnum() for ch in word)
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 def _cut(text: str, search: bool) -> Iterator[tuple[str, int, int, int]]:
     """(token text, position, start char, end char) for the kept tokens of ``text``."""
     dt = jieba_instance()
     freq = dt.FREQ
+    stop = STOP_WORDS
+    word_char = _WORD_CHAR.search
     text = text.translate(_FOLD)
     pos = -1
     start = 0
     for word in dt.cut(text, HMM=False):
         end = start + len(word)
-        if _keep(word):
-            pos += 1
-            if search and len(word) > 2:
-                # jieba's search mode (its 2- and 3-character words), extended to every
-                # shorter dictionary word inside, so 质量管理 finds 质量管理部.
-                n = len(word)
-                for size in range(2, n):
-                    for i in range(n - size + 1):
-                        part = word[i:i + size]
-                        if freq.get(part) and part not in STOP_WORDS:
-                            yield part.lower(), pos, start + i, start + i + size
-            yield word.lower(), pos, start, end
+        if word.isalnum():
+            if word in stop:
+                start = end
+                continue
+        elif word_char(word) is None:
+            start = end
+            continue
+        pos += 1
+        n = end - start
+        if search and n > 2:
+            # jieba's search mode (its 2- and 3-character words), extended to every
+            # shorter dictionary word inside, so 质量管理 finds 质量管理部.
+            for size in range(2, n):
+                for i in range(n - size + 1):
+                    part = word[i:i + size]
+                    if freq.get(part) and part not in stop:
+                        yield part.lower(), pos, start + i, start + i + size
+        yield word.lower(), pos, start, end
         start = end
 
 
