@@ -18,6 +18,7 @@ from marshmallow import ValidationError, fields, post_dump, validate, validates_
 
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import PageArgs, PersonRef, Schema, Text, Timestamp, page_of
+from hub.common.converters import MAX_ID
 from hub.common.errors import api_error
 from hub.common.urls import path_for
 from hub.extensions import db
@@ -201,7 +202,8 @@ class NewTalkSchema(_WithPeople):
 
 
 class TalkQuerySchema(PageArgs):
-    user_id = fields.Integer(load_default=None, metadata={"description": "参加沟通的人"})
+    user_id = fields.Integer(load_default=None, validate=validate.Range(1, MAX_ID),
+                             metadata={"description": "参加沟通的人"})
     kind = fields.String(load_default=None, validate=validate.OneOf(TALK_KINDS))
     from_ = fields.Date(data_key="from", load_default=None,
                         metadata={"description": "起始日期（含）"})

@@ -324,7 +324,10 @@ def as_utc(moment: datetime) -> datetime:
     """A moment from a form (naive: company time) or the API (aware) as naive UTC."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=company_tz())
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # the first or last hours of year 1 or 9999: far out of range anyway
+        return moment.replace(tzinfo=None)
 
 
 def _check_future_start(start: datetime | None, field: str, now: datetime,

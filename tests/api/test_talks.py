@@ -70,14 +70,20 @@ def test_list_filters(app, client, org, bearer):
         "from": since}))["items"]] == [recent["id"]]
     assert [t["id"] for t in ok(client.get(TALKS, headers=head, query_string={
         "to": since}))["items"]] == [old["id"]]
-    assert_error(client.get(TALKS, headers=head, query_string={"from": "last week"}), 400,
-                 "validation_error")
+    for query in ({"from": "last week"}, {"user_id": 10**12}, {"user_id": 0},
+                  {"kind": "gossip"}, {"per_page": 101}, {"page": 0}):
+        assert_error(client.get(TALKS, headers=head, query_string=query), 400,
+                     "validation_error")
 
 
 BAD_TALKS = [
     ({"held_at": "FUTURE"}, "held_at"),
     ({"held_at": "2000-01-01T10:00:00+08:00"}, "held_at"),
     ({"held_at": "noon"}, "held_at"),
+    ({"held_at": "0001-01-01T00:00:00+08:00"}, "held_at"),
+    ({"held_at": "9999-12-31T23:59:00-12:00"}, "held_at"),
+    ({"done_item_ids": ["x"]}, "done_item_ids"),
+    ({"with_user_ids": [10**15]}, "with_user_ids"),
     ({"with_user_id": 999999}, "with_user_ids"),
     ({"with_user_id": "SELF"}, "with_user_ids"),
     ({"topics": ""}, "topics"),

@@ -158,6 +158,9 @@ BAD_FORMS = [
     ({"duration_minutes": "abc"}, "不是有效的整数"),
     ({"items-0-text": "x" * 501}, "不能超过 500 个字符"),
     ({"with_user": "SELF"}, "请选择沟通对象（不能只有自己）"),
+    ({"held_at": "0001-01-01T00:00"}, "只能补记一年以内的沟通"),
+    ({"done_items": "abc"}, "alert-danger"),
+    ({"meeting": "2147483647"}, "找不到这次约谈"),
 ]
 
 
