@@ -78,6 +78,9 @@ DEFAULTS = {
     "SEARCH_REFRESH_SECONDS": 0.5,
     "SEARCH_REINDEX_PROCS": 2,
     "SEARCH_PER_PAGE": 20,
+    # Check every hit shown with its page's own rule as well (belt and braces; costs a few
+    # queries per hit, most for reports).
+    "SEARCH_RECHECK": True,
     # OpenAPI (flask-smorest)
     "API_TITLE": "内部沟通中心 API",
     "API_VERSION": "v1",

@@ -78,7 +78,8 @@ def _load(provider: Provider, ids: list[int]) -> dict[int, object]:
     model = provider.model
     for start in range(0, len(ids), LOAD_CHUNK):
         chunk = ids[start:start + LOAD_CHUNK]
-        for obj in db.session.scalars(select(model).where(model.id.in_(chunk))):
+        stmt = select(model).where(model.id.in_(chunk)).options(*provider.load_options)
+        for obj in db.session.scalars(stmt):
             found[obj.id] = obj
     return found
 

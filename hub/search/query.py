@@ -222,7 +222,7 @@ def search(user, q: str, *, kinds: Iterable[str] | None = None,
            department_id: int | None = None, status: str | None = None,
            date_from: date | None = None, date_to: date | None = None,
            sort: str = "relevance", page: int = 1, per_page: int = 20,
-           facets: bool = True, recheck: bool = True) -> SearchResults:
+           facets: bool = True, recheck: bool | None = None) -> SearchResults:
     """What ``user`` may open that matches ``q``, one page of it, with facet counts.
 
     Raises nothing for bad input: an unusable query gives no results; a missing or
@@ -231,6 +231,8 @@ def search(user, q: str, *, kinds: Iterable[str] | None = None,
     page = max(1, int(page or 1))
     results = SearchResults(q=(q or "").strip()[:MAX_QUERY], page=page, per_page=per_page,
                             sort=sort)
+    if recheck is None:
+        recheck = current_app.config["SEARCH_RECHECK"]
     parsed = parse(q)
     if parsed is None or not held_terms(user):
         return results
@@ -317,7 +319,8 @@ def _recheck(user, hits: list[Hit], results: SearchResults) -> list[Hit]:
         if provider is None:
             continue
         model = provider.model
-        for obj in db.session.scalars(db.select(model).where(model.id.in_(ids))):
+        stmt = db.select(model).where(model.id.in_(ids)).options(*provider.load_options)
+        for obj in db.session.scalars(stmt):
             if provider.can_view(user, obj):
                 allowed.add((kind, obj.id))
     kept = [hit for hit in hits if (hit.kind, hit.id) in allowed]

@@ -46,6 +46,9 @@ class Provider:
     stale: dict[type, StaleRule] = field(default_factory=dict)
     #: the Python ordering of the kinds on the page and in facets
     order: int = 100
+    #: loader options (``selectinload`` …) for loading many items at once: what
+    #: ``to_document``, ``access_terms`` and ``can_view`` read, so they do not query per item
+    load_options: tuple = ()
 
 
 PROVIDERS: dict[str, Provider] = {}

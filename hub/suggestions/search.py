@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hub.common.models import Setting
 from hub.common.markdown import plain_text
@@ -94,6 +95,9 @@ register(Provider(
     held_terms=held_terms, can_view=can_view_report,
     all_ids=lambda: db.session.scalars(select(Report.id)).all(),
     label=_l("建议与举报"), icon="lightbulb", status_labels=STATUS_LABELS, order=20,
+    load_options=(selectinload(Report.named).joinedload(ReportNamedPerson.user),
+                  selectinload(Report.exclusions), joinedload(Report.author),
+                  joinedload(Report.author_department), joinedload(Report.unit)),
     stale={
         ReportExclusion: lambda row: [row.report_id],
         ReportNamedPerson: lambda row: [row.report_id],

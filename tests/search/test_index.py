@@ -172,3 +172,28 @@ def test_a_missing_or_broken_index_gives_a_message_then_a_rebuild(app, how, clie
     html = client.get("/search/?q=来信").get_data(as_text=True)
     assert 'data-testid="search-unavailable"' not in html
     assert "还能找到" in html
+
+
+def test_a_hit_the_page_rule_refuses_is_not_shown_and_is_indexed_again(app, create_user, find,
+                                                                      index_now, caplog):
+    """If the index ever said more than the page rule (a bug, a lost outbox row), the
+    re-check hides the hit, corrects the total, and queues the item again."""
+    from hub.search.index import index_root, open_index
+
+    writer, stranger = create_user(), create_user()
+    letter = file_letter(writer, subject="越权测试", body="不该看到的来信", category="other").letter
+    index_now()
+    ix = open_index(index_root(app))
+    w = ix.writer()
+    w.delete_by_term("key", f"letter:{letter.id}")
+    w.add_document(key=f"letter:{letter.id}", kind="letter", obj_id=letter.id,
+                   content="越权测试 不该看到的来信", title="越权测试", body="不该看到的来信",
+                   access=f"user:{stranger.id}", sig="wrong")
+    w.commit()
+    assert find(stranger, "越权测试", recheck=False).total == 1  # the index is wrong …
+    shown = find(stranger, "越权测试", recheck=True)
+    assert shown.hits == [] and shown.total == 0  # … the page rule is not
+    assert "disagreed" in caplog.text
+    index_now()
+    assert find(stranger, "越权测试", recheck=False).total == 0
+    assert find(writer, "越权测试").total == 1
