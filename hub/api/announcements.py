@@ -12,7 +12,7 @@ from flask_login import current_user
 from marshmallow import fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
-from hub.announcements.models import AUDIENCE_ROLES, KINDS
+from hub.announcements.models import AUDIENCE_ROLES, KINDS, Announcement
 from hub.announcements.services import (
     BODY_MAX,
     KIND_LABELS,
@@ -33,6 +33,7 @@ from hub.announcements.services import (
     is_pinned,
     is_published,
     last_confirmed_version,
+    managed_announcements_query,
     marks_for,
     edit,
     paginate,
@@ -209,6 +210,8 @@ class FeedQuerySchema(PageArgs):
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     archive = fields.Boolean(load_default=False, metadata={"description": "包括已失效的公告"})
     pending = fields.Boolean(load_default=False, metadata={"description": "只列出待我确认的"})
+    managed = fields.Boolean(load_default=False, metadata={
+        "description": "我发布的（总经办：全部），含尚未发布的定时公告，按发布时间倒序"})
 
 
 class ConfirmationSchema(Schema):
@@ -284,10 +287,15 @@ def create(args):
 def feed(args):
     """The caller's feed: published announcements addressed to the caller, pinned first,
     then newest first, each marked unread / needing confirmation."""
-    stmt = visible_announcements_query(current_user, include_expired=args["archive"])
+    if args["managed"]:
+        stmt = managed_announcements_query(current_user)
+        order = (Announcement.publish_at.desc(), Announcement.id.desc())
+    else:
+        stmt = visible_announcements_query(current_user, include_expired=args["archive"])
+        order = None
     stmt = filter_announcements(stmt, kind=args["kind"],
                                 unconfirmed_for=current_user if args["pending"] else None)
-    items, total = paginate(stmt, args["page"], args["per_page"])
+    items, total = paginate(stmt, args["page"], args["per_page"], order=order)
     marks = marks_for(current_user, items)
     for item in items:
         item.unread = marks.unread(item)

@@ -88,6 +88,10 @@ def test_a_scheduled_announcement_is_in_no_feed_before_its_time(app, client, dem
     assert client.get(f"{API}/announcements", headers=sales1).get_json()["total"] == 0
     assert_error(client.get(f"{API}/announcements/{response.get_json()['id']}",
                             headers=sales1), 404, "not_found")
+    managed = client.get(f"{API}/announcements?managed=true", headers=gmo).get_json()
+    assert [a["title"] for a in managed["items"]] == ["年终总结会"]
+    assert client.get(f"{API}/announcements?managed=true", headers=sales1).get_json()[
+        "total"] == 0
 
 
 def test_a_new_version_through_the_api_and_the_difference(app, client, demo, bearer):
