@@ -132,7 +132,11 @@ def compliance():
             form.department.errors = [_("你不能查看该部门的执行情况。")]
             department = None
     rows = ob.compliance(current_user, month, department)
+    departments = ob.by_department(rows)
     return render_template("meetings/compliance.html", form=form, month=month, rows=rows,
+                           departments=departments,
+                           linkable={d.department.id for d in departments
+                                     if ob.can_view_compliance(current_user, d.department)},
                            department=department, this_month=_this_month(),
                            quarter=ob.quarter_range(month))
 

@@ -469,6 +469,29 @@ def compliance(viewer: User, month: Month, department: Department | None = None,
                                                 r.manager.department_id, r.manager.name))
 
 
+@dataclass
+class DepartmentCompliance:
+    department: Department
+    managers: int = 0
+    month: Counts = field(default_factory=Counts)
+    quarter: Counts = field(default_factory=Counts)
+
+
+def by_department(rows: Iterable[ComplianceRow]) -> list[DepartmentCompliance]:
+    """The managers' rows added up per manager's department, in the tree's order."""
+    totals: dict[int, DepartmentCompliance] = {}
+    for row in rows:
+        dept = row.manager.department
+        total = totals.setdefault(dept.id, DepartmentCompliance(dept))
+        total.managers += 1
+        for mine, theirs in ((total.month, row.month), (total.quarter, row.quarter)):
+            for name in ("owed", "held", "late", "overdue", "due", "scheduled"):
+                setattr(mine, name, getattr(mine, name) + getattr(theirs, name))
+    order = {d.id: i for i, d in enumerate(db.session.scalars(
+        select(Department).order_by(Department.sort_order, Department.id)))}
+    return sorted(totals.values(), key=lambda t: order.get(t.department.id, 0))
+
+
 def manager_items(manager: User, month: Month, *, today: date | None = None) -> list[Item]:
     """What ``manager`` owes in the month's quarter (for the manager's compliance page)."""
     q_first, q_last = quarter_range(month)

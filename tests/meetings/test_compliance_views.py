@@ -25,6 +25,8 @@ def test_sales_head_sees_their_line_an_employee_cannot(org, client, login):  # n
     row = page.text.split('data-manager="sales_lead"')[1].split("</tr>")[0]
     assert re.search(r'data-testid="month-owed">4<', row)
     assert re.search(r'data-testid="month-held">1', row)
+    east = page.text.split('data-department="华东销售组"')[1].split("</tr>")[0]
+    assert re.search(r'data-testid="department-month-owed">4<', east)
     person = client.get(f"/talks/compliance/{org['sales_lead'].id}?month=2026-03")
     assert person.status_code == 200 and 'data-testid="owes"' in person.text
     # Outside the line: the GM's own list is not sales_head's business.
