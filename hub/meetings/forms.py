@@ -107,9 +107,13 @@ class RespondForm(FlaskForm):
         if field.data not in ("accept", "decline", "propose"):
             raise ValidationError(_l("请选择接受、谢绝或建议其他时间。"))
 
-    def validate_start(self, field) -> None:
-        if self.response.data == "propose" and field.data is None and not field.errors:
-            raise ValidationError(_l("请填写建议的新时间。"))
+    def validate(self, extra_validators=None) -> bool:
+        # Not an inline validator: Optional() stops the field's chain when it is empty.
+        valid = super().validate(extra_validators)
+        if valid and self.response.data == "propose" and self.start.data is None:
+            self.start.errors = [_l("请填写建议的新时间。")]
+            return False
+        return valid
 
 
 class ActionItemForm(Form):

@@ -499,7 +499,9 @@ def upcoming_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
     now = now or utcnow()
     return list(db.session.scalars(
         visible_meetings_query(user)
-        .where(Meeting.status.in_(BUSY_STATUSES), Meeting.start_at >= now - timedelta(hours=4))
+        # A declined one stays in the list, so that the organizer sees it and proposes again.
+        .where(Meeting.status.in_(BUSY_STATUSES + ("declined",)),
+               Meeting.start_at >= now - timedelta(hours=4))
         .order_by(Meeting.start_at, Meeting.id).limit(50)))
 
 

@@ -315,3 +315,33 @@ def test_page_bad_input_is_a_clear_message(app, client, org, login, get_csrf):
         assert message in html, fields
         assert 'value="老地方"' in html  # the form stays filled
     assert db.session.scalar(db.select(db.func.count()).select_from(Meeting)) == 0
+
+
+def test_pages_another_time_and_taking_it(app, client, org, login, get_csrf):
+    from hub.extensions import db
+
+    meeting = propose(org.lead, org.one)
+    db.session.commit()
+    url = f"/talks/meetings/{meeting.id}"
+    login(client, org.one)
+    token = get_csrf(client, url)
+    missing = client.post(url + "/respond", data={"csrf_token": token, "response": "propose"})
+    assert missing.status_code == 400 and "请填写建议的新时间" in missing.get_data(as_text=True)
+    later = meeting.start_at + timedelta(hours=3)
+    assert client.post(url + "/respond", data={"csrf_token": token, "response": "propose",
+                                               "start": form_time(later)}).status_code == 302
+
+    organizer = app.test_client()
+    login(organizer, org.lead)
+    index = organizer.get("/talks/").get_data(as_text=True)
+    assert 'data-testid="awaiting-meeting"' in index and url in index
+    page = organizer.get(url).get_data(as_text=True)
+    assert "同意改到" in page
+    token = get_csrf(organizer, url)
+    assert organizer.post(url + "/respond", data={"csrf_token": token,
+                                                  "response": "accept"}).status_code == 302
+    db.session.refresh(meeting)
+    assert (meeting.start_at, meeting.status, meeting.sequence) == (later, "accepted", 1)
+    # Nothing more to take: a second "accept" by the organizer is a conflict, said in words.
+    again = organizer.post(url + "/respond", data={"csrf_token": token, "response": "accept"})
+    assert again.status_code == 409 and "没有待您确认的改期建议" in again.get_data(as_text=True)
