@@ -234,3 +234,16 @@ def test_monthly_summary_generated_on_the_first_and_its_excel_matches_the_logs(o
     assert db.session.scalar(select(func.count()).select_from(MonthlySummary)) == 1
     login(client, org["sales_head"])
     assert client.get("/talks/summary.xlsx?month=2026-03").status_code == 404
+
+
+def test_the_periodic_jobs_run(org):
+    """What ``flask tick`` runs: a failing job would only be logged there."""
+    from hub.common.worker import JOBS
+
+    names = ["meetings.onboarding_talks", "meetings.escalate_overdue_talks",
+             "meetings.monthly_summary"]
+    for name in names:
+        JOBS[name].func()
+    db.session.commit()
+    assert ob.stored_summary(Month.of(utcnow()).previous) is not None
+    assert db.session.scalar(select(func.count()).select_from(ObligationEscalation)) > 0
