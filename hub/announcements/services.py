@@ -18,7 +18,10 @@ many):
 
 Confirmation lists (``can_view_confirmations``, ``confirmation_scope``): the GM office and
 the author see the whole audience; a department head sees the audience members in the
-departments they head and below, for a published announcement; nobody else.
+departments they head and below, for a published announcement; nobody else.  A head who is
+not in the audience (an announcement to a sub-department only) sees the list with the
+announcement's number and title, never its text: that is not "reading" it, and the search
+index must not count it as readable for them.
 
 Services flush and never commit; the request (or the job runner) commits once.
 """
@@ -269,6 +272,25 @@ def managed_announcements_query(user: User) -> Select:
     if is_gm_office(user):
         return stmt
     return stmt.where(Announcement.author_id == user.id)
+
+
+def followed_up_query(user: User, now: datetime | None = None) -> Select:
+    """For a department head: published announcements to be confirmed that are addressed
+    to the whole company, to a department they head (or below it) or to one above it —
+    the ones whose confirmation list for their departments they follow up."""
+    headed = headed_subtree_ids(user)
+    if not headed:
+        return select(Announcement).where(false())
+    above: set[int] = set()
+    for dept in heads_of(user):
+        above.update(d.id for d in department_path(dept))
+    rules = select(AnnouncementAudience.announcement_id).where(or_(
+        AnnouncementAudience.kind == "all",
+        and_(AnnouncementAudience.kind == "department",
+             AnnouncementAudience.department_id.in_(headed | above))))
+    return select(Announcement).where(
+        Announcement.requires_confirmation.is_(True),
+        Announcement.publish_at <= (now or utcnow()), Announcement.id.in_(rules))
 
 
 def get_announcement_or_404(announcement_id: int, user: User) -> Announcement:

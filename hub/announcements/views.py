@@ -47,6 +47,7 @@ from hub.announcements.services import (
     AnnouncementError,
     audience_of,
     can_manage,
+    can_view_announcement,
     can_view_confirmations,
     changes_since,
     confirm,
@@ -57,6 +58,7 @@ from hub.announcements.services import (
     feed_order,
     filter_announcements,
     first_unconfirmed,
+    followed_up_query,
     get_announcement_or_404,
     get_confirmable_or_404,
     in_audience,
@@ -169,8 +171,10 @@ def mine():
     items, total = paginate(stmt, form.page_number(), PER_PAGE,
                             order=(Announcement.publish_at.desc(), Announcement.id.desc()))
     page = Page(items=items, total=total, page=form.page_number(), per_page=PER_PAGE)
+    followed, _total = paginate(followed_up_query(current_user), 1, 20,
+                                order=(Announcement.publish_at.desc(), Announcement.id.desc()))
     return render_template("announcements/mine.html", form=form, page=page,
-                           query_args=form.query_args(), now=utcnow())
+                           query_args=form.query_args(), now=utcnow(), followed=followed)
 
 
 # --- publishing ----------------------------------------------------------------------------
@@ -329,7 +333,8 @@ def confirmations(announcement_id: int):
         if department else status_all
     return render_template("announcements/confirmations.html", announcement=announcement,
                            status=status, form=form, department=department,
-                           remind_form=RemindForm(), published=is_published(announcement))
+                           remind_form=RemindForm(), published=is_published(announcement),
+                           readable=can_view_announcement(current_user, announcement))
 
 
 @bp.route("/<id:announcement_id>/confirmations.xlsx")

@@ -186,3 +186,22 @@ def test_feed_filters_attachments_and_the_digest_choice(app, demo, login):
     assert an.prefers_digest(demo["prod1"])
     assert post(prod1, "/announcements/digest").status_code == 302
     assert not an.prefers_digest(demo["prod1"])
+
+
+def test_a_head_finds_the_confirmation_lists_of_their_departments(app, demo, login):
+    east = an.publish(demo["gmo"], title="华东销售组专项整改通知", body="请确认。", kind="order",
+                      audience=an.Audience(department_ids=(department("华东销售组").id,)),
+                      requires_confirmation=True)
+    elsewhere = an.publish(demo["gmo"], title="生产部安全通知", body="请确认。", kind="notice",
+                           audience=an.Audience(department_ids=(department("生产部").id,)),
+                           requires_confirmation=True)
+    db.session.commit()
+    head = browser(app, login, demo["sales_head"])  # heads 市场部, not in 华东's audience
+    assert head.get(f"/announcements/{east.id}").status_code == 404
+    mine = head.get("/announcements/mine").get_data(as_text=True)
+    assert f"/announcements/{east.id}/confirmations" in mine
+    assert f"/announcements/{elsewhere.id}/" not in mine
+    listing = head.get(f"/announcements/{east.id}/confirmations").get_data(as_text=True)
+    assert 'data-username="sales2"' in listing and 'data-username="sales4"' not in listing
+    assert 'data-testid="open-announcement"' not in listing  # not theirs to read
+    assert head.get(f"/announcements/{elsewhere.id}/confirmations").status_code == 404
