@@ -309,8 +309,11 @@ def new_talk():
             db.session.commit()
             flash(_("沟通记录 %(number)s 已保存。", number=talk.number), "success")
             return redirect(url_for("meetings.talk", talk_id=talk.id))
+    finder = FinderForm(formdata=None, kind=form.kind.data if form.kind.data in KIND_LABELS
+                        else "one_on_one", person=person.id if person else NOBODY)
+    finder.person.choices = form.with_user.choices
     status = 400 if form.is_submitted() else 200
-    return render_template("meetings/new_talk.html", form=form, person=person,
+    return render_template("meetings/new_talk.html", form=form, person=person, finder=finder,
                            carried=carried, guidance=GUIDANCE_MINUTES,
                            routine=ROUTINE_KINDS, occasions=OCCASION_KINDS), status
 

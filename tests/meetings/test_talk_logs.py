@@ -219,3 +219,28 @@ def test_the_private_note_is_not_in_the_monthly_summary(app, client, org, login)
              for c in row if c is not None]
     assert talk.number in cells
     assert not [c for c in cells if SECRET in c or "家里有事" in c]
+
+
+def test_the_form_offers_the_open_items_between_the_two(app, client, org, login, get_csrf):
+    from hub.extensions import db
+    from hub.meetings.models import TalkLog
+
+    first = log(org.lead, org.one, items=[("整理客户名单", org.one)])
+    db.session.commit()
+    item = first.action_items[0]
+    login(client, org.lead)
+    html = client.get(f"/talks/logs/new?kind=one_on_one&person={org.one.id}").get_data(
+        as_text=True)
+    assert f'name="done_items" value="{item.id}"' in html and "整理客户名单" in html
+    other = client.get(f"/talks/logs/new?person={org.two.id}").get_data(as_text=True)
+    assert 'data-testid="no-carried"' in other and "整理客户名单" not in other
+    token = get_csrf(client, "/talks/logs/new")
+    response = client.post("/talks/logs/new", data={
+        "csrf_token": token, "kind": "one_on_one", "with_user": org.one.id,
+        "held_at": form_time(utcnow() - timedelta(minutes=30)), "duration_minutes": 15,
+        "topics": "跟进", "done_items": [str(item.id)]})
+    assert response.status_code == 302
+    second = db.session.scalar(db.select(TalkLog).where(TalkLog.id != first.id))
+    db.session.refresh(item)
+    assert item.done_at is not None and item.carried_to_id == second.id
+    assert "整理客户名单" in client.get(f"/talks/logs/{second.id}").get_data(as_text=True)
