@@ -278,6 +278,8 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
                                    for f in unfiltered}
     hits = searcher.search_page(parsed, results.page, pagelen=results.per_page, **kwargs)
     results.total = hits.total
+    if hits.total:
+        results.page = hits.pagenum  # Whoosh shows the last page for one past the end
     if facets:
         for name in FACETS:
             if name in chosen:

@@ -96,6 +96,8 @@ def test_filters_order_and_pages(office, letters, find):
     second = find(office, "希望 OR 建议 OR 远程", sort="date", per_page=2, page=2)
     assert first.total == second.total == 4 and first.pages == 2
     assert ids(first) + ids(second) == ids(by_date)
+    beyond = find(office, "希望 OR 建议 OR 远程", sort="date", per_page=2, page=99)
+    assert beyond.page == 2 and ids(beyond) == ids(second)
 
 
 def test_the_page_and_the_header_box(office, letters, client, login):
