@@ -8,6 +8,8 @@ is a 409; bad input a 400 with the fields it concerns.
 """
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask_login import current_user
 from marshmallow import fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
@@ -71,6 +73,20 @@ blp.register_error_handler(AnnouncementError, announcement_error)
 
 
 # --- schemas ---------------------------------------------------------------------------
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 time with its offset (API.md), loaded as the naive UTC the database
+    keeps; times outside the years 2000–9000 are a validation error, not an overflow."""
+
+    def __init__(self, **kwargs):
+        super().__init__(load_default=None, allow_none=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not 2000 <= moment.year <= 9000:
+            raise SchemaError("时间超出范围。")
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
 
 class AudienceSchema(Schema):
     """Whom it is for: ``all`` (the whole company), departments (each with its
@@ -163,11 +179,10 @@ class AnnouncementSchema(AnnouncementSummarySchema):
 class EditAnnouncementSchema(Schema):
     title = Text(required=True, metadata={"maxLength": TITLE_MAX})
     body = Text(required=True, metadata={"maxLength": BODY_MAX})
-    expires_at = fields.AwareDateTime(load_default=None)
+    expires_at = Moment()
     pinned = fields.Boolean(load_default=False)
-    pinned_until = fields.AwareDateTime(load_default=None)
-    publish_at = fields.AwareDateTime(load_default=None, metadata={
-        "description": "只在尚未发布时可改"})
+    pinned_until = Moment()
+    publish_at = Moment(metadata={"description": "只在尚未发布时可改"})
 
 
 class EditedSchema(AnnouncementSchema):
@@ -190,11 +205,10 @@ class NewAnnouncementSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     audience = fields.Nested(AudienceSchema, required=True)
     requires_confirmation = fields.Boolean(load_default=False)
-    publish_at = fields.AwareDateTime(load_default=None, default_timezone=None, metadata={
-        "description": "定时发布（带时区）；不填或已过去则立即发布"})
-    expires_at = fields.AwareDateTime(load_default=None)
+    publish_at = Moment(metadata={"description": "定时发布（带时区）；不填或已过去则立即发布"})
+    expires_at = Moment()
     pinned = fields.Boolean(load_default=False)
-    pinned_until = fields.AwareDateTime(load_default=None)
+    pinned_until = Moment()
 
     @validates_schema
     def _known_departments(self, data, **kwargs):
@@ -249,14 +263,6 @@ class ConfirmationQuerySchema(Schema):
                        metadata={"description": "只看该部门（含下级部门）"})
 
 
-def _utc(value):
-    from datetime import timezone
-
-    if value is None:
-        return None
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 # --- routes ----------------------------------------------------------------------------
 
 @blp.route("", methods=["POST"])
@@ -275,8 +281,8 @@ def create(args):
                           department_ids=tuple(audience["department_ids"]),
                           roles=tuple(audience["roles"])),
         requires_confirmation=args["requires_confirmation"],
-        publish_at=_utc(args["publish_at"]), expires_at=_utc(args["expires_at"]),
-        pinned=args["pinned"], pinned_until=_utc(args["pinned_until"]))
+        publish_at=args["publish_at"], expires_at=args["expires_at"],
+        pinned=args["pinned"], pinned_until=args["pinned_until"])
     db.session.commit()
     return announcement
 
@@ -354,9 +360,9 @@ def change(args, announcement_id: int):
     again, and who confirmed the old one sees the difference (``changes``)."""
     item = get_announcement_or_404(announcement_id, current_user)
     new_version = edit(item, current_user, title=args["title"], body=args["body"],
-                       expires_at=_utc(args["expires_at"]), pinned=args["pinned"],
-                       pinned_until=_utc(args["pinned_until"]),
-                       publish_at=_utc(args["publish_at"]))
+                       expires_at=args["expires_at"], pinned=args["pinned"],
+                       pinned_until=args["pinned_until"],
+                       publish_at=args["publish_at"])
     db.session.commit()
     item.new_version = new_version
     return item

@@ -68,6 +68,9 @@ def test_refusals(app, client, demo, bearer):
                         ({"audience": {"department_ids": [999999]}}, "audience"),
                         ({"audience": {"roles": ["boss"]}}, "audience"),
                         ({"kind": "memo"}, "kind"), ({"title": ""}, "title"),
+                        ({"publish_at": "0001-01-01T00:00:00+08:00"}, "publish_at"),
+                        ({"publish_at": "2026-12-01T08:00:00"}, "publish_at"),
+                        ({"expires_at": "2000-01-01T00:00:00+08:00"}, "expires_at"),
                         ({"title": "a\x00b"}, "title")):
         payload = {"title": "标题", "body": "内容", "kind": "notice",
                    "audience": {"all": True}, **body}
