@@ -2,7 +2,6 @@
 so the caller finds, counts and sees snippets of exactly what they may open."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_login import current_user
 from marshmallow import fields, validate
 

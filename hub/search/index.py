@@ -110,7 +110,8 @@ def current_generation(root: Path) -> Path | None:
 
 def new_generation(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    path = root / f"gen-{datetime.now().strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+    path = root / f"gen-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     path.mkdir()
     return path
 
