@@ -49,8 +49,13 @@ def to_form(value: datetime | None) -> datetime | None:
     return local.replace(tzinfo=None, second=0, microsecond=0) if local else None
 
 
+def _sane_year(form, field) -> None:
+    if field.data is not None and not 2000 <= field.data.year <= 9000:
+        raise ValidationError(BAD_TIME)
+
+
 def _time_field(label, description=None) -> DateTimeLocalField:
-    return DateTimeLocalField(label, format=TIME_FORMAT, validators=[Optional()],
+    return DateTimeLocalField(label, format=TIME_FORMAT, validators=[Optional(), _sane_year],
                               description=description or "")
 
 
@@ -58,11 +63,6 @@ class _TimesForm(FlaskForm):
     expires_at = _time_field(_l("失效时间"), _l("可选。到期后公告离开公告栏，仍可在归档中查看。"))
     pinned = BooleanField(_l("置顶"))
     pinned_until = _time_field(_l("置顶截止"), _l("可选。不填则一直置顶。"))
-
-    def process_time_errors(self) -> None:
-        for f in (self.expires_at, self.pinned_until):
-            if f.errors:
-                f.errors = [BAD_TIME]
 
 
 class PublishForm(_TimesForm):
