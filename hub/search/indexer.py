@@ -308,6 +308,9 @@ class IndexerThread:
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        from hub.search.analysis import jieba_instance
+
+        jieba_instance()  # ≈ 1 s once, before the first change waits for it
         while not self.stopping.is_set():
             self.wake.wait(self.poll_seconds)
             self.wake.clear()
