@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import g
+
 from hub.announcements.services import Audience, publish
 from hub.common.time import utcnow
 from hub.common.workdays import local_date
@@ -139,3 +141,9 @@ def test_every_demo_person_finds_exactly_what_they_may_open(demo, client, login,
     index_now()
     assert not finds("hr2", "丁标记")
     assert finds("sales_lead", "壬标记") and finds("sales_head", "壬标记")
+
+    # audiences match who people are at query time: a move needs no re-indexing
+    demo["prod2"].department = demo["sales1"].department
+    db.session.commit()
+    g.pop("_search_held_terms", None)  # held terms are computed once per request
+    assert not finds("prod2", "庚标记") and finds("prod1", "庚标记")
