@@ -34,6 +34,7 @@ from datetime import datetime
 from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
@@ -71,7 +72,8 @@ KIND_LABELS = {
     "resolution": _l("决议"),
     "plan": _l("计划"),
     "policy": _l("制度"),
-    "notice": _l("通知"),
+    # "通知" alone is the notifications bell; as a kind of announcement it is a notice.
+    "notice": lazy_pgettext("announcement kind", "通知"),
 }
 ROLE_LABELS = {
     "gm_office": _l("总经办"),
