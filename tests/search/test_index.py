@@ -85,6 +85,7 @@ def test_a_crash_between_commit_and_indexing_loses_nothing(app, database_url, tm
         drift = check(restarted, repair=False)
         assert drift.total == 0
         db.session.remove()
+        db.engine.dispose()  # its pooled connections would otherwise be collected open
 
 
 def test_check_reports_and_repairs_drift(app, create_user, find, index_now):
