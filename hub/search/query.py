@@ -403,10 +403,11 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
 
 
 def _matches(searcher, q) -> tuple[list | None, set[int]]:
-    """The documents matching ``q``; for queries with a phrase also all of them scored."""
-    if _has_phrase(q):
-        # Whoosh checks a phrase's positions in Python for every candidate and cannot skip
-        # blocks when ranking: one pass scores all matches instead of two passes
+    """The documents matching ``q``; unless ``q`` is one word, also all of them scored."""
+    if not isinstance(q, wq.Term) or _has_phrase(q):
+        # Whoosh intersects posting lists and checks a phrase's positions in Python and
+        # skips few blocks when ranking them: one pass that scores every match is cheaper
+        # than counting in one pass and ranking in another (one word: the reverse)
         everything = searcher.search(q, limit=None).top_n
         return everything, {docnum for _score, docnum in everything}
     return None, set(searcher.docs_for_query(q))
