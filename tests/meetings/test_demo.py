@@ -49,3 +49,37 @@ def test_demo_talks(app):
     meetings = list(db.session.scalars(select(Meeting)))
     assert {m.status for m in meetings} >= {"proposed", "accepted"}
     assert all(m.start_at > now - timedelta(minutes=1) for m in meetings)
+
+
+def test_demo_compliance_is_mostly_kept(app):
+    """Most managers log most routine talks; a deliberate minority is overdue (研发部's head,
+    the 华东销售组 story), and future windows stay pending."""
+    from hub.demo import _organisation
+    from hub.mailbox.stats import Month
+    from hub.meetings import obligations as ob
+    from hub.meetings.demo import create_demo_talks
+    from hub.meetings.obligation_demo import (
+        backdate_demo_reporting_lines,
+        create_demo_obligations,
+    )
+    from hub.org.services import find_user
+
+    people: dict = {}
+    for step in (_organisation, backdate_demo_reporting_lines, create_demo_talks,
+                 create_demo_obligations):
+        step(people)
+    db.session.commit()
+    month = Month.of(utcnow())
+    rows = {r.manager.username: r for r in ob.compliance(find_user("gmo"), month.previous)}
+    owed = sum(r.month.owed for r in rows.values())
+    held = sum(r.month.held for r in rows.values())
+    overdue = sum(r.month.overdue for r in rows.values())
+    assert owed and held >= 0.8 * owed and overdue >= 1
+    assert rows["gm"].month.held >= 0.8 * rows["gm"].month.owed
+    assert rows["rd_head"].month.overdue >= 2
+    assert rows["sales_lead"].month.overdue >= 1
+    assert sum(1 for r in rows.values() if r.month.overdue == 0) >= 5
+    now_rows = ob.compliance(find_user("gmo"), month)
+    assert sum(r.quarter.pending for r in now_rows) > 0
+    numbers = list(db.session.scalars(select(TalkLog.number)))
+    assert len(numbers) == len(set(numbers)) and all(n.startswith("GT-") for n in numbers)
