@@ -150,11 +150,11 @@ def demo_steps() -> list[DemoStep]:
     """The demo company in the order it is made: the organisation, then the features."""
     from hub.announcements.demo import create_demo_announcements
     from hub.mailbox.demo import create_demo_letters
+    from hub.meetings.demo import create_demo_talks
     from hub.meetings.obligation_demo import (
         backdate_demo_reporting_lines,
         create_demo_obligations,
     )
-    from hub.meetings.demo import create_demo_talks
     from hub.search.demo import rebuild_search_index
     from hub.suggestions.demo import create_demo_reports
 
