@@ -206,20 +206,30 @@ def conflicted_ids(report: Report) -> set[int]:
     return ids
 
 
+def _routing(report: Report) -> tuple[HandlingUnit | None, list[User]]:
+    """The unit that handles ``report`` and the people of it who may: the routed unit while
+    somebody in it is not conflicted, else the fallback unit.  One pass, so that lists and
+    the search's re-check ask for the conflicts and the members once per report."""
+    blocked = conflicted_ids(report)
+    members = unit_members(report.unit)
+    team = [m for m in members if m.id not in blocked]
+    if team:
+        return report.unit, team
+    fallback = fallback_unit()
+    if fallback is not None:
+        fallback_team = [m for m in unit_members(fallback) if m.id not in blocked]
+        if fallback_team:
+            return fallback, fallback_team
+    return report.unit, team
+
+
 def effective_unit(report: Report) -> HandlingUnit | None:
     """The routed unit while somebody in it may handle the report, else the fallback."""
-    blocked = conflicted_ids(report)
-    if any(m.id not in blocked for m in unit_members(report.unit)):
-        return report.unit
-    fallback = fallback_unit()
-    if fallback is not None and any(m.id not in blocked for m in unit_members(fallback)):
-        return fallback
-    return report.unit
+    return _routing(report)[0]
 
 
 def handling_team(report: Report) -> list[User]:
-    blocked = conflicted_ids(report)
-    return [m for m in unit_members(effective_unit(report)) if m.id not in blocked]
+    return _routing(report)[1]
 
 
 def is_handler(user: User, report: Report) -> bool:
