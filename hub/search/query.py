@@ -29,7 +29,7 @@ from whoosh.fields import TEXT, Schema
 
 from hub.common.time import company_tz
 from hub.extensions import db
-from hub.search import highlight
+from hub.search import highlight, matching
 from hub.search.analysis import query_analyzer
 from hub.search.index import IndexUnavailable, load_user_words, searcher_cache
 from hub.search.registry import PROVIDERS
@@ -272,6 +272,12 @@ def field_values(searcher, fieldname: str) -> list:
     return out
 
 
+def field_lengths(reader, fieldname: str) -> list[int]:
+    """One segment's per-document lengths of ``fieldname`` (for scoring), read once."""
+    return _segment_cached(reader, 0, ("lengths", fieldname),
+                           lambda: matching.field_lengths(reader, fieldname))
+
+
 def sort_values(searcher, fieldname: str) -> list:
     """Each document's sortable value of ``fieldname`` (a column), by document number."""
     cache = _searcher_cache(searcher)
@@ -338,7 +344,11 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
          date_from, date_to, facets: bool, recheck: bool) -> None:
     # Sets of document numbers (see "document sets" above): the user's access terms, the
     # query's matches, the chosen facets; total and facet counts are their intersections.
-    everything, matched = _matches(searcher, parsed)
+    scores = matching.match(searcher, parsed, field_lengths)
+    if scores is not None:
+        everything, matched = None, scores.keys()
+    else:  # a query shape hub.search.matching does not evaluate: Whoosh matches it
+        everything, matched = _matches(searcher, parsed)
     base = matched & term_docs(searcher, "access", held_terms(user))
     if date_from or date_to:
         base &= set(searcher.docs_for_query(wq.DateRange(
@@ -379,6 +389,9 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
         dates = sort_values(searcher, "date")
         ranked = [(docnum, None) for docnum in heapq.nlargest(
             stop, final, key=lambda docnum: (dates[docnum], -docnum))[start:]]
+    elif scores is not None:
+        ranked = [(docnum, scores[docnum]) for docnum in heapq.nlargest(
+            stop, final, key=lambda docnum: (scores[docnum], -docnum))[start:]]
     elif everything is not None:
         ranked = [(docnum, score) for score, docnum in everything
                   if docnum in final][start:stop]
