@@ -18,6 +18,7 @@ refresher swaps in the new one within ``SEARCH_REFRESH_SECONDS``.
 """
 from __future__ import annotations
 
+import copy
 import fcntl
 import gc
 import hashlib
@@ -172,8 +173,159 @@ def writer_lock(root: Path, blocking: bool):
 RETIRE_SECONDS = 10.0
 
 
+def read_toc(ix, tries: int = 10):
+    """The index's current table of contents (schema, segments, generation).  A writer may
+    delete a segment's files between reading the TOC and opening them: read it again."""
+    for attempt in range(tries):
+        try:
+            return ix._read_toc()
+        except OSError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.01)
+    raise AssertionError("unreachable")
+
+
+class _SegmentFiles:
+    """One segment's open reader (the owner of its files) and the readers derived from it
+    for later versions of its deletions, with how many searchers or writers hold each."""
+
+    __slots__ = ("segid", "base", "users", "views")
+
+    def __init__(self, segid: str, base):
+        self.segid = segid
+        self.base = base
+        self.users = 0
+        self.views: dict[int, list] = {}   # deleted count -> [reader, users]
+
+
+def _with_deletions(reader, segment, generation):
+    """``reader`` seeing ``segment``'s deletions: a new SegmentReader over the same open
+    files (Whoosh keeps a segment's deletions on the segment object, read from the TOC,
+    and every cache of the per-document reader is a dict the copies share)."""
+    view = copy.copy(reader)
+    perdoc = copy.copy(reader._perdoc)
+    perdoc._segment = segment
+    view._perdoc = perdoc
+    view._segment = segment
+    view._gen = generation
+    return view
+
+
+class ReaderPool:
+    """The open segment readers of one index generation, shared by its versions.
+
+    A commit adds a segment, may merge small ones away, and may mark documents deleted in
+    others; the segments it leaves alone keep their open readers, so a new searcher opens
+    only what changed instead of every segment (150–500 ms at 100 000 documents: Whoosh
+    copies each segment's postings into memory when it opens it).
+
+    A reader is reused as it is only for the same segment with the same deletions (they
+    are part of the version it was read from; they only grow, so an equal count is an
+    equal set).  A segment that gained deletions gets a reader of its own over the same
+    open files.  The files are closed when the last searcher (or writer) holding any
+    reader of the segment gives it back — never while a retired searcher that a request
+    may still be reading uses them.  (Whoosh's own ``reader(reuse=…)`` keys readers by
+    segment alone, ignores deletions, and closes the rest at once.)"""
+
+    def __init__(self, storage):
+        self.storage = storage
+        self._lock = threading.Lock()
+        self._open: dict[str, _SegmentFiles] = {}
+        self.opened = 0  # segments opened from disk so far (tests, the benchmark)
+
+    def take(self, toc) -> tuple[object, list]:
+        """A reader over the TOC's segments, in its order (document numbers are the
+        index's), and what it holds: give that back with ``release``."""
+        from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+
+        held: list = []
+        try:
+            for segment in toc.segments:
+                segid, deleted = segment.segment_id(), segment.deleted_count()
+                with self._lock:
+                    shared = self._share(segid, deleted, segment, toc.generation)
+                if shared is None:
+                    # opened outside the lock (a big segment takes a while); if another
+                    # thread opened it meanwhile, theirs is kept
+                    fresh = SegmentReader(self.storage, toc.schema, segment,
+                                          generation=toc.generation)
+                    with self._lock:
+                        self.opened += 1
+                        if segid not in self._open:
+                            files = self._open[segid] = _SegmentFiles(segid, fresh)
+                            files.views[deleted] = [fresh, 0]
+                            fresh = None
+                        shared = self._share(segid, deleted, segment, toc.generation)
+                    if fresh is not None:
+                        fresh.close()
+                held.append((shared[0], deleted, shared[1]))
+        except BaseException:
+            self.release(held)
+            raise
+        if not held:
+            return EmptyReader(toc.schema), held
+        # a MultiReader even for one segment: its generation is this version's, so
+        # ``Searcher.up_to_date`` is right whichever version opened the readers
+        return MultiReader([reader for _files, _deleted, reader in held],
+                           generation=toc.generation), held
+
+    def _share(self, segid: str, deleted: int, segment, generation):
+        """(files, reader) of an open segment, counted as held; None if not open.  Called
+        with the lock held."""
+        files = self._open.get(segid)
+        if files is None:
+            return None
+        view = files.views.get(deleted)
+        if view is None:
+            view = files.views[deleted] = [
+                _with_deletions(files.base, segment, generation), 0]
+        view[1] += 1
+        files.users += 1
+        return files, view[0]
+
+    def release(self, held: list) -> None:
+        closing = []
+        with self._lock:
+            for files, deleted, _reader in held:
+                view = files.views.get(deleted)
+                if view is not None:
+                    view[1] -= 1
+                    if view[1] <= 0 and view[0] is not files.base:
+                        del files.views[deleted]
+                files.users -= 1
+                if files.users <= 0:
+                    if self._open.get(files.segid) is files:
+                        del self._open[files.segid]
+                    closing.append(files.base)
+        for reader in closing:
+            try:
+                reader.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+    def open_segments(self) -> dict[str, set[int]]:
+        """Open segment id -> the deletion counts readers are held for (tests)."""
+        with self._lock:
+            return {segid: set(files.views) for segid, files in self._open.items()}
+
+
+class _Version:
+    """A searcher over one version of the index and the shared readers it holds."""
+
+    __slots__ = ("searcher", "pool", "held")
+
+    def __init__(self, searcher, pool: ReaderPool, held: list):
+        self.searcher, self.pool, self.held = searcher, pool, held
+
+    def close(self) -> None:
+        self.searcher.close()  # closereader=False: the pool closes the readers
+        self.pool.release(self.held)
+
+
 class SearcherCache:
-    """One open searcher per process and index folder."""
+    """One open searcher per process and index folder, brought up to date by opening only
+    the segments that changed (``ReaderPool``)."""
 
     def __init__(self, root: Path, background: bool, refresh_seconds: float):
         self.root = root
@@ -181,7 +333,10 @@ class SearcherCache:
         self.refresh_seconds = refresh_seconds
         self._lock = threading.Lock()
         self._gen_stamp: tuple | None = None
+        self._gen_name: str | None = None
         self._index = None
+        self._pool: ReaderPool | None = None
+        self._current: _Version | None = None
         self._searcher = None
         self._retired: list = []
         self._thread: threading.Thread | None = None
@@ -194,19 +349,41 @@ class SearcherCache:
             return None
         return (st.st_ino, st.st_mtime_ns)
 
+    def _version(self, ix, pool: ReaderPool) -> _Version:
+        from whoosh.searching import Searcher
+
+        toc = read_toc(ix)
+        reader, held = pool.take(toc)
+        try:
+            searcher = Searcher(reader, fromindex=ix, closereader=False)
+        except BaseException:
+            pool.release(held)
+            raise
+        return _Version(searcher, pool, held)
+
+    def _swap(self, version: _Version) -> None:
+        self._retire(self._current)
+        self._current, self._searcher = version, version.searcher
+
     def _open(self, stamp) -> None:
         ix = open_index(self.root)
-        searcher = ix.searcher()
-        self._retire(self._searcher)
-        self._index, self._searcher, self._gen_stamp = ix, searcher, stamp
+        pool = ReaderPool(ix.storage)
+        try:
+            version = self._version(ix, pool)
+        except OSError as exc:
+            raise IndexUnavailable(f"search index in {self.root} cannot be read: {exc}") \
+                from exc
+        self._swap(version)
+        self._index, self._pool, self._gen_stamp = ix, pool, stamp
+        self._gen_name = Path(ix.storage.folder).name
 
-    def _retire(self, searcher) -> None:
+    def _retire(self, version: _Version | None) -> None:
         """Close searchers a while after they were swapped out (``RETIRE_SECONDS``): a
         request may still be reading them, and counting swaps is not enough — under a
         stream of commits the refresher swaps every half second."""
         now = time.monotonic()
-        if searcher is not None:
-            self._retired.append((now, searcher))
+        if version is not None:
+            self._retired.append((now, version))
         while self._retired and (self._retired[0][0] < now - RETIRE_SECONDS
                                  or len(self._retired) > 40):
             _when, old = self._retired.pop(0)
@@ -224,13 +401,27 @@ class SearcherCache:
             if stamp != self._gen_stamp or self._searcher is None:
                 self._open(stamp)
             elif not self._searcher.up_to_date():
-                # A new reader, not Searcher.refresh(): that one re-uses the old searcher's
-                # segment readers and CLOSES the rest at once, while other threads may still
-                # be searching with it (ReaderClosed, then a needless rebuild); closing the
-                # old searcher later would also close the readers the new one shares.
-                fresh = self._index.searcher()
-                self._retire(self._searcher)
-                self._searcher = fresh
+                # Not Searcher.refresh(): that one re-uses the old searcher's segment
+                # readers and CLOSES the rest at once, while other threads may still be
+                # searching with it.  The pool shares the unchanged readers instead.
+                self._swap(self._version(self._index, self._pool))
+
+    @contextmanager
+    def reader_for(self, gen: Path, toc):
+        """A reader over ``toc``'s segments of generation folder ``gen`` (a writer's, to
+        find the documents it replaces) sharing this process's open readers."""
+        with self._lock:
+            pool = self._pool if self._gen_name == gen.name else None
+        own = pool is None
+        if own:
+            from whoosh.filedb.filestore import FileStorage
+
+            pool = ReaderPool(FileStorage(str(gen)))
+        reader, held = pool.take(toc)
+        try:
+            yield reader
+        finally:
+            pool.release(held)
 
     def searcher(self):
         """The warm searcher; raises ``IndexUnavailable``."""
@@ -250,8 +441,9 @@ class SearcherCache:
 
     def forget(self) -> None:
         with self._lock:
-            self._retire(self._searcher)
-            self._index = self._searcher = self._gen_stamp = None
+            self._retire(self._current)
+            self._current = self._index = self._searcher = self._gen_stamp = None
+            self._pool = self._gen_name = None
 
     def _ensure_refresher(self) -> None:
         if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():

@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, func, select
@@ -25,11 +26,13 @@ from hub.extensions import db
 from hub.search.index import (
     IndexUnavailable,
     create_index,
+    current_generation,
     index_root,
     load_user_words,
     new_generation,
     open_index,
     publish_generation,
+    read_toc,
     searcher_cache,
     signature,
     writer_lock,
@@ -106,22 +109,69 @@ def all_documents() -> Iterator[dict]:
 # --- applying the outbox ---------------------------------------------------------------
 
 def _commit_index(writer) -> None:
-    # Merging small segments keeps queries fast; a big merge would hold up searchability,
-    # so only the small ones (Whoosh's MERGE_SMALL) are merged here.
-    writer.commit()
+    """Commit without merging: the new documents are searchable as soon as their own small
+    segment is written.  Whoosh's default (MERGE_SMALL) merges inside the commit, which
+    holds up every change behind it; the ``Merger`` merges small segments separately.
+    The files of a merge in progress are not cleaned away."""
+    from whoosh.index import TOC, clean_files
+
+    def commit_toc(segments):
+        TOC(writer.schema, segments, writer.generation).write(writer.storage,
+                                                              writer.indexname)
+        with _MERGING_LOCK:
+            clean_files(writer.storage, writer.indexname, writer.generation,
+                        list(segments) + _merging_in(writer.storage.folder))
+
+    writer._commit_toc = commit_toc
+    writer.commit(merge=False)
 
 
 def apply_pending(app: Flask | None = None, limit: int = BATCH) -> int:
     """Apply outbox rows until none are left (or another writer holds the lock); returns
-    how many rows were applied."""
+    how many rows were applied.  Then small segments are merged: by the merger thread
+    when one runs, else (tests, CLI commands) here."""
     app = app or current_app._get_current_object()
     load_user_words()
     total = 0
     while True:
         done = _apply_batch(app, limit)
         if done <= 0:
-            return total
+            break
         total += done
+    if total:
+        merger = app.extensions.get("hub_search_merger")
+        if merger is None and not app.testing:  # 'flask search worker', CLI commands
+            merger = app.extensions.setdefault("hub_search_merger", Merger(app))
+        if merger is not None:
+            merger.ensure_started()
+        if merger is not None and merger.running():
+            merger.wake.set()
+        else:  # tests: merge here, so what a test sees does not depend on a thread
+            while merge_once(app):
+                pass
+    return total
+
+
+def _delete_terms(app: Flask, ix, writer, fieldname: str, texts: list[str]) -> int:
+    """Mark deleted, in ``writer``, the documents holding any of ``texts`` in
+    ``fieldname``.  One reader over the version the writer started from (its TOC read
+    again: the writer's own segment objects change as it deletes), sharing the open
+    readers of this process's searcher — opening a big segment copies it into memory, and
+    Whoosh's ``delete_by_term`` opens every segment per call."""
+    if not texts or not writer.segments:
+        return 0
+    toc = read_toc(ix)
+    if toc.generation != writer.generation - 1:  # pragma: no cover - we hold the lock
+        raise RuntimeError("the index changed under its writer")
+    count = 0
+    with searcher_cache(app).reader_for(Path(ix.storage.folder), toc) as reader:
+        for leaf, offset in reader.leaf_readers():
+            for text in texts:
+                if (fieldname, text) in leaf:
+                    for docnum in leaf.postings(fieldname, text).all_ids():
+                        writer.delete_document(offset + docnum)
+                        count += 1
+    return count
 
 
 def _apply_batch(app: Flask, limit: int) -> int:
@@ -160,17 +210,20 @@ def _apply_batch(app: Flask, limit: int) -> int:
         try:
             for kind in whole:
                 provider = PROVIDERS[kind]
-                writer.delete_by_term("kind", kind)
+                _delete_terms(app, ix, writer, "kind", [kind])
                 wanted.pop(kind, None)
                 for _key, doc in documents(provider, provider.all_ids()):
                     if doc is not None:
                         writer.add_document(**doc)
+            replaced = []
             for kind, ids in wanted.items():
-                for key, doc in documents(PROVIDERS[kind], ids):
-                    # delete then add: update_document opens a searcher per call
-                    writer.delete_by_term("key", key)
-                    if doc is not None:
-                        writer.add_document(**doc)
+                replaced.extend(documents(PROVIDERS[kind], ids))
+            # delete then add (update_document opens a reader over every segment per
+            # call), the old versions found through the readers searches already hold
+            _delete_terms(app, ix, writer, "key", [key for key, _doc in replaced])
+            for _key, doc in replaced:
+                if doc is not None:
+                    writer.add_document(**doc)
             _commit_index(writer)
         except BaseException:
             writer.cancel()
@@ -181,6 +234,254 @@ def _apply_batch(app: Flask, limit: int) -> int:
         db.session.commit()
     searcher_cache(app).refresh()
     return len(rows)
+
+
+# --- merging small segments ------------------------------------------------------------
+#
+# Each commit of the writer adds one small segment.  Queries and memory want few segments,
+# and merging is slow in Whoosh (milliseconds per document), so it must not hold up the
+# next change: a merge reads a snapshot of the segments it joins and writes the joined
+# segment WITHOUT the writer lock, while commits go on; then, under the lock, it carries
+# over the deletions those segments received meanwhile and swaps the joined segment in.
+
+#: segments of about the same size joined in one merge (and the most of one size kept)
+MERGE_FACTOR = 8
+#: segments with more live documents than this are left alone (a rebuild joins them)
+MERGE_MAX_DOCS = 20_000
+
+_MERGING_LOCK = threading.Lock()
+_MERGING: dict[str, list] = {}   # index folder -> segments being written by a merge
+
+
+def _merging_in(folder) -> list:
+    return list(_MERGING.get(str(folder), ()))
+
+
+def _live(segment) -> int:
+    return segment.doc_count_all() - segment.deleted_count()
+
+
+def merge_choice(segments, factor: int | None = None, max_docs: int | None = None) -> list:
+    """The segments to join next, or []: the smallest size class (powers of ``factor``
+    live documents) holding ``factor`` segments, with every smaller one, or the segments
+    left empty by deletions.  So each class holds fewer than ``factor`` segments (at most
+    ~35 small ones); segments over ``max_docs`` stay (a rebuild joins them)."""
+    factor = factor or MERGE_FACTOR
+    max_docs = max_docs or MERGE_MAX_DOCS
+    small = sorted((seg for seg in segments if _live(seg) <= max_docs), key=_live)
+    if len(small) < 2:
+        return []
+    level_of = {}
+    for seg in small:
+        live, level = max(1, _live(seg)), 0
+        while live >= factor ** (level + 1):
+            level += 1
+        level_of[seg.segment_id()] = level
+    counts: dict[int, int] = defaultdict(int)
+    for seg in small:
+        counts[level_of[seg.segment_id()]] += 1
+    for level in sorted(counts):
+        if counts[level] >= factor:
+            return [seg for seg in small if level_of[seg.segment_id()] <= level]
+    # empty segments (everything deleted) go at once
+    empty = [seg for seg in small if _live(seg) == 0]
+    if empty:
+        return small[:max(2, len(empty))]
+    return []
+
+
+class _MergeStorage:
+    """The index folder, but with a temporary folder of the merge's own: the writer's
+    temporary folder has a fixed name and is removed when its commit ends."""
+
+    def __new__(cls, folder: str):
+        from whoosh.filedb.filestore import FileStorage
+
+        class Storage(FileStorage):
+            def temp_storage(self, name=None):
+                return super().temp_storage(None)
+
+        return Storage(folder)
+
+
+class _MergeIndex:
+    """What ``SegmentWriter`` needs of an index, for an unlocked merge writer."""
+
+    def __init__(self, ix, folder: str):
+        self.storage = _MergeStorage(folder)
+        self.indexname = ix.indexname
+        self._ix = ix
+
+    def _read_toc(self):
+        return self._ix._read_toc()
+
+
+class MergeJob:
+    """One merge: ``build`` writes the joined segment without the writer lock (commits go
+    on meanwhile), ``commit`` swaps it in under the lock.  ``merge_once`` runs both."""
+
+    def __init__(self, app: Flask, ix, gen: Path, writer, chosen: list):
+        self.app, self.ix, self.gen, self.mw, self.chosen = app, ix, gen, writer, chosen
+        self.folder = str(gen)
+        self.maps: list = []  # (segment id, deletions then, first new number, docmap)
+        self.merged = None
+
+    @classmethod
+    def start(cls, app: Flask) -> MergeJob | None:
+        from whoosh.writing import SegmentWriter
+
+        root = index_root(app)
+        gen = current_generation(root)
+        try:
+            ix = open_index(root)
+        except IndexUnavailable:
+            return None
+        if not merge_choice(read_toc(ix).segments):
+            return None  # the usual case: no writer (it makes files) needed
+        # registered before any file of the new segment exists, so no commit cleans
+        # them away (the writer's commits spare what is in _MERGING)
+        with _MERGING_LOCK:
+            mw = SegmentWriter(_MergeIndex(ix, str(gen)), _lk=False)
+            chosen = merge_choice(mw.segments)
+            if chosen:
+                _MERGING.setdefault(str(gen), []).append(mw.newsegment)
+        if not chosen:
+            mw.cancel()
+            return None
+        return cls(app, ix, gen, mw, chosen)
+
+    def build(self) -> None:
+        from whoosh.reading import SegmentReader
+
+        mw, schema = self.mw, self.mw.schema
+        try:
+            for seg in self.chosen:
+                reader = SegmentReader(mw.storage, schema, seg)
+                try:
+                    base = mw.docnum
+                    names = set(schema.names()) | {
+                        name for name in reader.indexed_field_names() if name in schema}
+                    docmap = mw.write_per_doc(names, reader)
+                    mw.add_postings_to_pool(reader, base, docmap)
+                    mw._added = True
+                finally:
+                    reader.close()
+                self.maps.append((seg.segment_id(), set(seg.deleted_docs()), base, docmap))
+            self.merged = mw._finalize_segment()
+            mw._tempstorage.destroy()
+            mw.is_closed = True
+        except BaseException:
+            self.abandon()
+            raise
+
+    def commit(self) -> bool:
+        """Swap the joined segment in, with the deletions its parts received since the
+        build started; False (and nothing changed) if the index moved on without them."""
+        from whoosh.index import TOC, clean_files
+
+        mw, root = self.mw, index_root(self.app)
+        try:
+            with writer_lock(root, blocking=True):
+                if current_generation(root) != self.gen:
+                    return False  # a rebuild replaced the whole index meanwhile
+                lock = self.ix.lock("WRITELOCK")
+                lock.acquire(blocking=True)
+                try:
+                    toc = self.ix._read_toc()
+                    now = {seg.segment_id(): seg for seg in toc.segments}
+                    if any(segid not in now for segid, *_rest in self.maps) \
+                            or not self.merged.list_files(mw.storage):
+                        return False  # another process merged or cleaned meanwhile
+                    for segid, deleted_then, base, docmap in self.maps:
+                        for docnum in set(now[segid].deleted_docs()) - deleted_then:
+                            new = base + docnum if docmap is None else docmap.get(docnum)
+                            if new is not None:
+                                self.merged.delete_document(new)
+                    gone = {segid for segid, *_rest in self.maps}
+                    segments = [seg for seg in toc.segments if seg.segment_id() not in gone]
+                    segments.append(self.merged)
+                    generation = toc.generation + 1
+                    TOC(toc.schema, segments, generation).write(mw.storage,
+                                                                self.ix.indexname)
+                    with _MERGING_LOCK:
+                        self._unregister()
+                        clean_files(mw.storage, self.ix.indexname, generation,
+                                    segments + _merging_in(self.folder))
+                finally:
+                    lock.release()
+        finally:
+            self.abandon()
+        searcher_cache(self.app).refresh()
+        return True
+
+    def _unregister(self) -> None:
+        merging = _MERGING.get(self.folder, [])
+        if self.mw.newsegment in merging:
+            merging.remove(self.mw.newsegment)
+
+    def abandon(self) -> None:
+        with _MERGING_LOCK:
+            self._unregister()
+        if not self.mw.is_closed:
+            self.mw.cancel()
+
+
+def merge_once(app: Flask | None = None) -> bool:
+    """Join the segments ``merge_choice`` picks, if any; returns whether it merged.  Runs
+    next to the writer (one merge at a time per process; a merge that another process's
+    commit cleaned away is given up)."""
+    job = MergeJob.start(app or current_app._get_current_object())
+    if job is None:
+        return False
+    job.build()
+    return job.commit()
+
+
+class Merger:
+    """The merger thread of a process that runs a writer: woken after each commit."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+
+    def running(self) -> bool:
+        return (self._thread is not None and self._thread.is_alive()
+                and self._pid == os.getpid() and not self.stopping.is_set())
+
+    def ensure_started(self) -> None:
+        if self.stopping.is_set() or self.running():
+            return
+        with self._lock:
+            if self.running():
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="hub-search-merger",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            self.wake.wait(30)
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    while not self.stopping.is_set() and merge_once(self.app):
+                        pass
+                except Exception:  # noqa: BLE001 - merging is an optimisation; retry later
+                    self.app.logger.exception("search merge failed; will retry")
+                    time.sleep(5)
+                finally:
+                    db.session.remove()
 
 
 # --- rebuilding ------------------------------------------------------------------------
@@ -306,10 +607,16 @@ class IndexerThread:
         self.wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        merger = self.app.extensions.get("hub_search_merger")
+        if merger is not None:
+            merger.stop()
 
     def _run(self) -> None:
         from hub.search.analysis import jieba_instance
 
+        merger = self.app.extensions.get("hub_search_merger")
+        if merger is not None:
+            merger.ensure_started()
         jieba_instance()  # ≈ 1 s once, before the first change waits for it
         while not self.stopping.is_set():
             self.wake.wait(self.poll_seconds)
@@ -340,4 +647,5 @@ def configure_indexer(app: Flask) -> None:
     if app.config["SEARCH_INDEXER"]:
         thread = IndexerThread(app, app.config["SEARCH_POLL_SECONDS"])
         app.extensions["hub_search_indexer"] = thread
+        app.extensions["hub_search_merger"] = Merger(app)
         app.before_request(thread.ensure_started)
