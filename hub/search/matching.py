@@ -31,8 +31,8 @@ from math import log
 from pickle import loads
 
 from whoosh import query as wq
-from whoosh.formats import Positions
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
@@ -46,154 +46,176 @@ class Unsupported(Exception):
     """The query has a shape this module does not evaluate; use Whoosh's matching."""
 
 
-def match(searcher, q, lengths_for) -> dict[int, float] | None:
-    """{global document number: score} of every document matching ``q`` (deleted ones
-    left out), or None when ``q`` is not a shape this module evaluates.
+def match(searcher, q, lengths_for) -> Match | None:
+    """The documents matching ``q`` (``Match.docs``, deleted ones left out) and a way to
+    score any of them, or None when ``q`` is not a shape this module evaluates.
 
-    ``lengths_for(reader, fieldname)`` gives a segment's per-document field lengths (the
-    caller caches them per segment)."""
+    ``lengths_for(searcher, fieldname)`` gives every document's field length by global
+    document number (the caller caches it per segment)."""
+    found = Match(searcher, lengths_for)
+    found.positions_wanted = {(node.fieldname, word) for node in q.leaves()
+                              if isinstance(node, wq.Phrase) for word in node.words}
     try:
-        return _Evaluator(searcher, lengths_for).run(q)
+        found.docs = found.evaluate(q)
     except Unsupported:
         return None
+    found.query = q
+    return found
 
 
-class _Evaluator:
+class Match:
+    """Matching in two steps: which documents (sets, for the total and the facets), then
+    the scores of the few the caller ranks (often only those the user may open)."""
+
     def __init__(self, searcher, lengths_for):
         self.searcher = searcher
         self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self.lengths_for = lengths_for
         self.doc_count = searcher.doc_count_all()
-        self._lists: dict[tuple, tuple[list, list, list]] = {}
-        self._values_wanted: set[tuple[str, str]] = set()
+        self.docs: set[int] = set()
+        self.query = None
+        self._lists: dict[tuple[str, str], list[tuple[int, list, list, list]]] = {}
+        self._matched: dict[int, set[int]] = {}  # id(query node) -> its documents
+        #: (field, word) of the query's phrases: read with their positions the first time
+        self.positions_wanted: set[tuple[str, str]] = set()
 
-    def postings(self, segment: int, reader, fieldname: str, text: str, values: bool):
-        """A term's postings in one segment, read once per query (with the positions when
-        the query has the term in a phrase)."""
-        key = (segment, fieldname, text)
+    # --- reading ---------------------------------------------------------------------
+
+    def _postings(self, fieldname: str, text: str, values: bool):
+        """[(offset, ids, weights, values)] per segment, read once per query."""
+        key = (fieldname, text)
+        values = values or key in self.positions_wanted
         found = self._lists.get(key)
-        if found is None or (values and found[0] and not found[2]):
-            found = postings(reader, fieldname, text,
-                             values=values or (fieldname, text) in self._values_wanted)
+        if found is None or (values and any(ids and not vals for _o, ids, _w, vals in found)):
+            found = []
+            for reader, offset in self.leaves:
+                ids, weights, vals = postings(reader, fieldname, text, values=values)
+                if ids:
+                    found.append((offset, ids, weights, vals))
             self._lists[key] = found
         return found
 
-    def run(self, q) -> dict[int, float]:
-        for node in q.leaves():
-            if isinstance(node, wq.Phrase):
-                self._values_wanted.update((node.fieldname, w) for w in node.words)
-        return self.evaluate(q)
+    def _term_docs(self, fieldname: str, text: str) -> set[int]:
+        out: set[int] = set()
+        for offset, ids, _w, _v in self._postings(fieldname, text, False):
+            out.update(map(offset.__add__, ids) if offset else ids)
+        return out
 
-    def evaluate(self, q) -> dict[int, float]:
+    # --- which documents -------------------------------------------------------------
+
+    def evaluate(self, q) -> set[int]:
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text, q.boost)
-        if isinstance(q, wq.Phrase):
-            return self.phrase(q)
-        if isinstance(q, wq.AndNot):
-            positive = self.evaluate(q.a)
-            if not positive:
-                return positive
-            negative = self.evaluate(q.b)
-            return {d: s for d, s in positive.items() if d not in negative}
-        if isinstance(q, wq.And):
-            return self.conjunction(q.subqueries)
-        if isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax):
+            docs = self._term_docs(q.fieldname, q.text)
+        elif isinstance(q, wq.Phrase):
+            docs = self._phrase(q)
+        elif isinstance(q, wq.AndNot):
+            docs = self.evaluate(q.a)
+            if docs:
+                docs = docs - self.evaluate(q.b)
+        elif isinstance(q, wq.And):
+            positives = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
+            negatives = [sub.query for sub in q.subqueries if isinstance(sub, wq.Not)]
+            if not positives:
+                raise Unsupported("only negations")
+            found = sorted((self.evaluate(sub) for sub in positives), key=len)
+            docs = found[0].intersection(*found[1:])
+            for sub in negatives:
+                if docs:
+                    docs = docs - self.evaluate(sub)
+        elif isinstance(q, wq.Or) and not isinstance(q, wq.DisjunctionMax):
             if getattr(q, "minmatch", 0) or getattr(q, "scale", None):
                 raise Unsupported(q)
-            out: dict[int, float] = {}
-            for sub in q.subqueries:
-                for d, s in self.evaluate(sub).items():
-                    out[d] = out.get(d, 0.0) + s
-            return out
-        raise Unsupported(q)
+            docs = set().union(*(self.evaluate(sub) for sub in q.subqueries))
+        else:
+            raise Unsupported(q)
+        self._matched[id(q)] = docs
+        return docs
 
-    def conjunction(self, subqueries) -> dict[int, float]:
-        positives = [sub for sub in subqueries if not isinstance(sub, wq.Not)]
-        negatives = [sub.query for sub in subqueries if isinstance(sub, wq.Not)]
-        if not positives:
-            raise Unsupported("only negations")
-        # rarest first: every later posting list only narrows the candidates
-        results = sorted((self.evaluate(sub) for sub in positives), key=len)
-        out = results[0]
-        for other in results[1:]:
-            if not out:
-                break
-            out = {d: s + other[d] for d, s in out.items() if d in other}
-        for sub in negatives:
-            if not out:
-                break
-            excluded = self.evaluate(sub)
-            # + 1: Whoosh's InverseMatcher scores each document it lets through as 1
-            out = {d: s + 1.0 for d, s in out.items() if d not in excluded}
-        return out
-
-    # --- words ---------------------------------------------------------------------
-
-    def _idf(self, fieldname: str, text: str) -> float:
-        df = self.searcher.doc_frequency(fieldname, text)
-        return log(self.doc_count / (df + 1)) + 1
-
-    def term(self, fieldname: str, text: str, boost: float = 1.0) -> dict[int, float]:
-        scored = self.searcher.schema[fieldname].scorable
-        idf = self._idf(fieldname, text) * boost if scored else 0.0
-        avgfl = (self.searcher.avg_field_length(fieldname) or 1) if scored else 1
-        out: dict[int, float] = {}
-        for segment, (reader, offset) in enumerate(self.leaves):
-            ids, weights, _values = self.postings(segment, reader, fieldname, text, False)
-            if not ids:
-                continue
-            if not scored:
-                out.update(zip(ids if not offset else (d + offset for d in ids),
-                               repeat(1.0)))
-                continue
-            lengths = self.lengths_for(reader, fieldname)
-            k1b = K1 * (1 - B)
-            k1b_avg = K1 * B / avgfl
-            k1p = K1 + 1
-            out.update((d + offset, idf * ((w * k1p) / (w + k1b + k1b_avg * lengths[d])))
-                       for d, w in zip(ids, weights))
-        return out
-
-    def phrase(self, q: wq.Phrase) -> dict[int, float]:
+    def _phrase(self, q: wq.Phrase) -> set[int]:
         words = list(q.words)
         if getattr(q, "slop", 1) != 1:
             raise Unsupported("slop")
         if len(words) == 1:
-            return self.term(q.fieldname, words[0], q.boost)
-        fieldname = q.fieldname
-        fmt = self.searcher.schema[fieldname].format
+            return self._term_docs(q.fieldname, words[0])
+        fmt = self.searcher.schema[q.fieldname].format
         if not fmt.supports("positions"):
             raise Unsupported("no positions")
-        scored = [self.term(fieldname, word, q.boost) for word in set(words)]
-        scored.sort(key=len)
-        candidates = set(scored[0])
-        for other in scored[1:]:
-            candidates.intersection_update(other)
+        found = sorted((self._term_docs(q.fieldname, word) for word in set(words)), key=len)
+        candidates = found[0].intersection(*found[1:])
         if not candidates:
-            return {}
+            return candidates
         decode = _positions if isinstance(fmt, Positions) else fmt.decode_positions
-        out: dict[int, float] = {}
-        for segment, (reader, offset) in enumerate(self.leaves):
-            local = {d - offset for d in candidates
-                     if offset <= d < offset + reader.doc_count_all()}
-            if not local:
-                continue
-            # each word's positions in the candidate documents of this segment
-            per_word = {}
-            for word in set(words):
-                ids, _weights, values = self.postings(segment, reader, fieldname, word, True)
-                per_word[word] = {d: v for d, v in zip(ids, values) if d in local}
-            first, rest = words[0], words[1:]
-            for d in local:
-                starts = list(decode(per_word[first][d]))
-                for i, word in enumerate(rest, 1):
-                    at = set(decode(per_word[word][d]))
-                    starts = [p for p in starts if p + i in at]
-                    if not starts:
-                        break
-                if starts:
-                    out[d + offset] = sum(s[d + offset] for s in scored)
+        # each word's encoded positions in the candidate documents
+        where = {}
+        for word in set(words):
+            values: dict[int, bytes] = {}
+            for offset, ids, _w, vals in self._postings(q.fieldname, word, True):
+                values.update(zip(map(offset.__add__, ids) if offset else ids, vals))
+            where[word] = values
+        first, rest = where[words[0]], [(i, where[w]) for i, w in enumerate(words[1:], 1)]
+        out = set()
+        for d in candidates:
+            starts = list(decode(first[d]))
+            for i, values in rest:
+                at = set(decode(values[d]))
+                starts = [p for p in starts if p + i in at]
+                if not starts:
+                    break
+            else:
+                out.add(d)
         return out
+
+    # --- scores ----------------------------------------------------------------------
+
+    def scores(self, docs) -> dict[int, float]:
+        """{document: score} for ``docs`` (a subset of ``self.docs``): Whoosh's BM25F,
+        summed as Whoosh sums it (AND and OR add their parts' scores, a NOT inside an
+        AND adds 1, a phrase scores as its words)."""
+        docs = docs if isinstance(docs, (set, frozenset)) else set(docs)
+        out = dict.fromkeys(docs, 0.0)
+        self._score(self.query, docs, out)
+        return out
+
+    def _score(self, q, docs: set[int], out: dict[int, float]) -> None:
+        if not docs:
+            return
+        if isinstance(q, wq.Term):
+            self._term_scores(q.fieldname, q.text, q.boost, docs, out)
+        elif isinstance(q, wq.Phrase):
+            for word in q.words:
+                self._term_scores(q.fieldname, word, q.boost, docs, out)
+        elif isinstance(q, wq.AndNot):
+            self._score(q.a, docs, out)
+        elif isinstance(q, wq.And):
+            for sub in q.subqueries:
+                if isinstance(sub, wq.Not):
+                    # Whoosh's InverseMatcher scores each document it lets through as 1
+                    for d in docs:
+                        out[d] += 1.0
+                else:
+                    self._score(sub, docs, out)
+        else:  # Or: each part scores the documents it matches
+            for sub in q.subqueries:
+                self._score(sub, docs & self._matched[id(sub)], out)
+
+    def _term_scores(self, fieldname: str, text: str, boost: float, docs: set[int],
+                     out: dict[int, float]) -> None:
+        if not self.searcher.schema[fieldname].scorable:
+            for d in docs:
+                out[d] += 1.0
+            return
+        df = self.searcher.doc_frequency(fieldname, text)
+        idf = (log(self.doc_count / (df + 1)) + 1) * boost
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        lengths = self.lengths_for(self.searcher, fieldname)
+        weights: dict[int, float] = {}
+        for offset, ids, ws, _v in self._postings(fieldname, text, False):
+            weights.update(zip(map(offset.__add__, ids) if offset else ids, ws))
+        k1p, k1b, k1b_avg = K1 + 1, K1 * (1 - B), K1 * B / avgfl
+        for d in docs:
+            w = weights.get(d)
+            if w is not None:
+                out[d] += idf * ((w * k1p) / (w + k1b + k1b_avg * lengths[d]))
 
 
 # --- posting lists, read whole --------------------------------------------------------

@@ -272,10 +272,18 @@ def field_values(searcher, fieldname: str) -> list:
     return out
 
 
-def field_lengths(reader, fieldname: str) -> list[int]:
-    """One segment's per-document lengths of ``fieldname`` (for scoring), read once."""
-    return _segment_cached(reader, 0, ("lengths", fieldname),
-                           lambda: matching.field_lengths(reader, fieldname))
+def field_lengths(searcher, fieldname: str) -> list[int]:
+    """Each document's length of ``fieldname`` (for scoring), by document number."""
+    cache = _searcher_cache(searcher)
+    key = ("lengths", fieldname)
+    if key in cache:
+        return cache[key]
+    out: list = []
+    for reader, _offset in _leaves(searcher):
+        out += _segment_cached(reader, 0, ("lengths", fieldname),
+                               lambda r=reader: matching.field_lengths(r, fieldname))
+    cache[key] = out
+    return out
 
 
 def sort_values(searcher, fieldname: str) -> list:
@@ -344,9 +352,9 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
          date_from, date_to, facets: bool, recheck: bool) -> None:
     # Sets of document numbers (see "document sets" above): the user's access terms, the
     # query's matches, the chosen facets; total and facet counts are their intersections.
-    scores = matching.match(searcher, parsed, field_lengths)
-    if scores is not None:
-        everything, matched = None, scores.keys()
+    found = matching.match(searcher, parsed, field_lengths)
+    if found is not None:
+        everything, matched = None, found.docs
     else:  # a query shape hub.search.matching does not evaluate: Whoosh matches it
         everything, matched = _matches(searcher, parsed)
     base = matched & term_docs(searcher, "access", held_terms(user))
@@ -389,15 +397,16 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
         dates = sort_values(searcher, "date")
         ranked = [(docnum, None) for docnum in heapq.nlargest(
             stop, final, key=lambda docnum: (dates[docnum], -docnum))[start:]]
-    elif scores is not None:
+    elif found is not None:
+        scores = found.scores(final)
         ranked = [(docnum, scores[docnum]) for docnum in heapq.nlargest(
             stop, final, key=lambda docnum: (scores[docnum], -docnum))[start:]]
     elif everything is not None:
         ranked = [(docnum, score) for score, docnum in everything
                   if docnum in final][start:stop]
     else:
-        found = searcher.search(parsed, limit=stop, filter=final)
-        ranked = [(hit.docnum, hit.score) for hit in found[start:stop]]
+        hits = searcher.search(parsed, limit=stop, filter=final)
+        ranked = [(hit.docnum, hit.score) for hit in hits[start:stop]]
     terms = highlight.query_terms(results.q)
     shown = []
     for docnum, score in ranked:

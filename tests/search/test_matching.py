@@ -47,8 +47,14 @@ def searcher(tmp_path_factory):
         yield s, texts
 
 
-def _lengths(reader, fieldname):
-    return matching.field_lengths(reader, fieldname)
+def _lengths(searcher, fieldname):
+    return [length for leaf, _offset in searcher.leaf_searchers()
+            for length in matching.field_lengths(leaf.reader(), fieldname)]
+
+
+def _match(s, q):
+    found = matching.match(s, q, _lengths)
+    return None if found is None else found.scores(found.docs)
 
 
 def _whoosh(s, q):
@@ -66,7 +72,7 @@ QUERIES = [
 def test_words_match_and_rank_as_whoosh(searcher, text):
     s, _texts = searcher
     q = parse(text)
-    ours = matching.match(s, q, _lengths)
+    ours = _match(s, q)
     theirs = _whoosh(s, q)
     assert ours is not None
     assert set(ours) == set(theirs)
@@ -78,7 +84,7 @@ def test_words_match_and_rank_as_whoosh(searcher, text):
 
 def test_some_queries_find_many_and_none_finds_deleted_documents(searcher):
     s, _texts = searcher
-    found = matching.match(s, parse("食堂"), _lengths)
+    found = _match(s, parse("食堂"))
     assert len(found) > 50
     deleted = {docnum for docnum in range(s.doc_count_all()) if s.ixreader.is_deleted(docnum)}
     assert deleted and not deleted & set(found)
@@ -93,14 +99,14 @@ def test_phrases_match_as_whoosh(searcher):
         start = rng.randrange(0, max(1, len(words) - 6))
         phrase = "".join(words[start:start + rng.choice((4, 6))])
         q = parse(f'"{phrase}"')
-        ours = matching.match(s, q, _lengths)
+        ours = _match(s, q)
         assert ours is not None
         assert set(ours) == set(_whoosh(s, q)), phrase
         checked += isinstance(q, wq.Phrase)
     assert checked > 20
     # words that are all there, but not next to each other in this order
     q = wq.Phrase("content", ["红烧肉", "食堂", "红烧肉", "食堂"])
-    assert set(matching.match(s, q, _lengths)) == set(_whoosh(s, q))
+    assert set(_match(s, q)) == set(_whoosh(s, q))
 
 
 def test_other_shapes_are_left_to_whoosh(searcher):
