@@ -23,6 +23,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, func, select
 
 from hub.extensions import db
+from hub.search.codec import writer_options
 from hub.search.index import (
     IndexUnavailable,
     create_index,
@@ -132,24 +133,35 @@ def apply_pending(app: Flask | None = None, limit: int = BATCH) -> int:
     when one runs, else (tests, CLI commands) here."""
     app = app or current_app._get_current_object()
     load_user_words()
-    total = 0
+    total, merging = 0, False
     while True:
         done = _apply_batch(app, limit)
         if done <= 0:
             break
         total += done
-    if total:
-        merger = app.extensions.get("hub_search_merger")
-        if merger is None and not app.testing:  # 'flask search worker', CLI commands
-            merger = app.extensions.setdefault("hub_search_merger", Merger(app))
-        if merger is not None:
-            merger.ensure_started()
-        if merger is not None and merger.running():
-            merger.wake.set()
-        else:  # tests: merge here, so what a test sees does not depend on a thread
-            while merge_once(app):
-                pass
+        # after every commit, not when the queue is empty: under a steady stream it
+        # never is, and the small segments would pile up
+        merging = _wake_merger(app)
+    if total and not merging:
+        # tests: merge here, so what a test sees does not depend on a thread
+        while merge_once(app):
+            pass
     return total
+
+
+def _wake_merger(app: Flask) -> bool:
+    """Wake this process's merger thread (started on first use, except under tests);
+    False when there is none."""
+    merger = app.extensions.get("hub_search_merger")
+    if merger is None and not app.testing:  # 'flask search worker', CLI commands
+        merger = app.extensions.setdefault("hub_search_merger", Merger(app))
+    if merger is None:
+        return False
+    merger.ensure_started()
+    if not merger.running():
+        return False
+    merger.wake.set()
+    return True
 
 
 def _delete_terms(app: Flask, ix, writer, fieldname: str, texts: list[str]) -> int:
@@ -206,7 +218,7 @@ def _apply_batch(app: Flask, limit: int) -> int:
                 whole.add(kind)
             else:
                 wanted[kind].add(obj_id)
-        writer = ix.writer()
+        writer = ix.writer(**writer_options())
         try:
             for kind in whole:
                 provider = PROVIDERS[kind]
@@ -341,7 +353,7 @@ class MergeJob:
         # registered before any file of the new segment exists, so no commit cleans
         # them away (the writer's commits spare what is in _MERGING)
         with _MERGING_LOCK:
-            mw = SegmentWriter(_MergeIndex(ix, str(gen)), _lk=False)
+            mw = SegmentWriter(_MergeIndex(ix, str(gen)), _lk=False, **writer_options())
             chosen = merge_choice(mw.segments)
             if chosen:
                 _MERGING.setdefault(str(gen), []).append(mw.newsegment)
@@ -507,9 +519,10 @@ def _rebuild_locked(app: Flask, procs: int = 1, limitmb: int = 128) -> int:
     gen = new_generation(root)
     ix = create_index(gen)
     if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb)
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb,
+                           **writer_options())
     else:
-        writer = ix.writer(limitmb=limitmb)
+        writer = ix.writer(limitmb=limitmb, **writer_options())
     count = 0
     try:
         for doc in all_documents():
