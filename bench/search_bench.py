@@ -259,7 +259,11 @@ def measure_floor(texts: list[str]) -> dict[str, float]:
     from hub.search.analysis import jieba_instance
 
     jieba_instance()  # loaded before forking: the pool's processes share it
-    import jieba
+    try:
+        import jieba
+    except ImportError:
+        raise SystemExit("the floor needs Python jieba: .venv/bin/pip install -e '.[bench]' "
+                         "(or --skip floor)") from None
 
     jieba.setLogLevel(60)
     chars = sum(map(len, texts))
@@ -736,8 +740,13 @@ def run(args, workdir: Path) -> int:
 
     if "reindex" not in args.skip:
         count, seconds, cpu = hub_rebuild(app, args.procs)
-        say(f"reindex of {count} documents ({args.procs} processes): {seconds:.1f} s, "
-            f"{cpu:.0f} CPU seconds")
+        rate = count / seconds
+        versus = (f"; {rate / floor['jieba_1'] * 100:.0f} % of jieba on 1 process, "
+                  f"{rate / floor['jieba_2'] * 100:.0f} % of jieba on 2, per CPU second "
+                  f"{count / cpu / floor['jieba_1_cpu'] * 100:.0f} %") if floor else ""
+        say(f"reindex of {count} documents ({args.procs} processes): {seconds:.1f} s = "
+            f"{rate:.0f} docs/s ({count / cpu:.0f} per CPU second, {cpu:.0f} CPU seconds)"
+            f"{versus}")
 
     for name, profile in profiles.items():
         out = io.StringIO()
