@@ -12,9 +12,11 @@ opens the new generation.  A missing or unreadable index raises ``IndexUnavailab
 caller shows a message and queues a rebuild (the database is the truth).
 
 Each process keeps one searcher open ("warm": a new searcher per query costs 5–10×).  Whether
-it is still up to date is a cheap check; reopening is not, so when a background refresher
-runs (every process except under tests), the request keeps the current searcher and the
-refresher swaps in the new one within ``SEARCH_REFRESH_SECONDS``.
+it is still up to date is a cheap check.  Bringing it up to date opens only the segments
+that changed (``ReaderPool``: unchanged segments keep their open readers, a segment that
+only gained deletions gets a new view of the same open files), and when a background
+refresher runs (every process except under tests), the request keeps the current searcher
+and the refresher swaps in the new one within ``SEARCH_REFRESH_SECONDS``.
 """
 from __future__ import annotations
 

@@ -8,6 +8,12 @@ in between leaves the rows, and applying them again is harmless.  Only the holde
 
 Who runs it: the embedded default, a thread of the web process woken after each commit
 that queued rows (``IndexerThread``); production, ``flask --app app search worker``.
+
+Under sustained writes each batch must stay cheap: the documents it replaces are found
+through one reader that shares the searcher's open segments (not a reader per document),
+the commit merges nothing (a new small segment is searchable at once), and a ``Merger``
+thread joins small segments beside the writer, swapping the joined segment in under the
+lock with the deletions its parts received meanwhile.
 """
 from __future__ import annotations
 
@@ -204,6 +210,7 @@ def _apply_batch(app: Flask, limit: int) -> int:
         if ix is None or any(kind == "*" for _id, kind, _obj in rows):
             top = db.session.scalar(select(func.max(SearchOutbox.id)))
             db.session.rollback()  # read the data fresh, after ``top``
+            load_user_words(max_age=0)  # a rebuild may be for a new department name
             _rebuild_locked(app, procs=1)
             db.session.execute(delete(SearchOutbox).where(SearchOutbox.id <= top))
             db.session.commit()
@@ -259,7 +266,7 @@ def _apply_batch(app: Flask, limit: int) -> int:
 #: segments of about the same size joined in one merge (and the most of one size kept)
 MERGE_FACTOR = 8
 #: segments with more live documents than this are left alone (a rebuild joins them)
-MERGE_MAX_DOCS = 20_000
+MERGE_MAX_DOCS = 10_000
 
 _MERGING_LOCK = threading.Lock()
 _MERGING: dict[str, list] = {}   # index folder -> segments being written by a merge
@@ -503,7 +510,7 @@ def rebuild(app: Flask | None = None, procs: int = 1, limitmb: int = 128) -> int
     old one meanwhile.  Outbox rows queued before the start are covered and deleted; rows
     queued during the build stay for the writer.  Returns the number of documents."""
     app = app or current_app._get_current_object()
-    load_user_words()
+    load_user_words(max_age=0)  # a rebuild may be for a new department name
     with writer_lock(index_root(app), blocking=True):
         top = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
         db.session.rollback()
