@@ -130,7 +130,12 @@ def publish_generation(root: Path, gen: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def open_index(root: Path):
+def open_index(root: Path, check: bool = True):
+    """The current generation's index.  ``check`` opens every segment once to see that it
+    can be read (at 100 000 documents that costs as much as a new searcher); without it
+    only the table of contents is read — for those who then open the segments through
+    the process's shared readers (``SearcherCache``), which checks them when it opens
+    them."""
     gen = current_generation(root)
     if gen is None:
         raise IndexUnavailable(f"no search index in {root}")
@@ -140,7 +145,8 @@ def open_index(root: Path):
         warnings.simplefilter("ignore", ResourceWarning)
         try:
             ix = whoosh_index.open_dir(str(gen))
-            ix.doc_count()  # reads every segment's header
+            if check:
+                ix.doc_count()  # reads every segment's header
             return ix
         except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt
             message = f"search index in {gen} cannot be opened: {exc}"
@@ -368,13 +374,19 @@ class SearcherCache:
         self._current, self._searcher = version, version.searcher
 
     def _open(self, stamp) -> None:
-        ix = open_index(self.root)
+        ix = open_index(self.root, check=False)
         pool = ReaderPool(ix.storage)
-        try:
-            version = self._version(ix, pool)
-        except OSError as exc:
-            raise IndexUnavailable(f"search index in {self.root} cannot be read: {exc}") \
-                from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                version = self._version(ix, pool)  # opens, so checks, every segment
+            except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt
+                message = f"search index in {self.root} cannot be read: {exc}"
+            else:
+                message = None
+            if message:
+                gc.collect()
+                raise IndexUnavailable(message)
         self._swap(version)
         self._index, self._pool, self._gen_stamp = ix, pool, stamp
         self._gen_name = Path(ix.storage.folder).name

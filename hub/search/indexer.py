@@ -204,7 +204,10 @@ def _apply_batch(app: Flask, limit: int) -> int:
             db.session.rollback()
             return 0
         try:
-            ix = open_index(root)
+            ix = open_index(root, check=False)
+            # the warm searcher's readers are the ones the writer shares: opening them
+            # (once per generation) is what checks the segments can be read
+            searcher_cache(app).searcher()
         except IndexUnavailable:
             ix = None
         if ix is None or any(kind == "*" for _id, kind, _obj in rows):
@@ -352,7 +355,7 @@ class MergeJob:
         root = index_root(app)
         gen = current_generation(root)
         try:
-            ix = open_index(root)
+            ix = open_index(root, check=False)
         except IndexUnavailable:
             return None
         if not merge_choice(read_toc(ix).segments):
