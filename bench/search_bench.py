@@ -554,8 +554,9 @@ def _marker(i: int) -> str:
 def time_incremental(app, user_id: int, count: int, first_id: int,
                      background: bool) -> list[float]:
     """Seconds from a commit until ``search`` finds the new document; with ``background``,
-    another thread commits a stream of documents meanwhile (the writer's commits merge
-    small segments as they go)."""
+    another thread commits a stream of documents meanwhile (the writer commits each batch
+    as a small segment; a merger thread joins small segments beside it).  Says how many
+    segments the index has at the end."""
     from hub.extensions import db
     from hub.org.models import User
     from hub.search.query import search
@@ -613,6 +614,12 @@ def time_incremental(app, user_id: int, count: int, first_id: int,
     stop.set()
     if streamer:
         streamer.join()
+    from hub.search.index import index_root, open_index
+
+    segments = sorted(seg.doc_count_all() for seg in open_index(
+        index_root(app), check=False)._read_toc().segments)
+    say(f"  ({'busy' if background else 'quiet'} run: {len(segments)} segments at the end, "
+        f"the largest {segments[-3:]} documents)")
     return latencies
 
 
