@@ -3,10 +3,10 @@
 Who may open a report is a per-report list of people (``can_view_report``: the handling
 team after every conflict-of-interest exclusion, the named filer, the reviewing department
 head of a named suggestion), so a report's access terms are ``user:<id>`` for exactly those
-people, computed with the inbox's own functions.  An anonymous report has no filer to
-index.  Whatever changes those lists — exclusions, named people, unit memberships,
-reporting lines, people leaving, department heads, the fallback unit — queues the affected
-reports again (``stale``).
+people, computed with the inbox's own rule (``report_viewer_ids``).  An anonymous report
+has no filer to index.  Whatever changes those lists — exclusions, named people, unit
+memberships, reporting lines, people leaving, department heads, the fallback unit — queues
+the affected reports again (``stale``).
 """
 from __future__ import annotations
 
@@ -19,15 +19,13 @@ from hub.common.markdown import plain_text
 from hub.common.urls import path_for
 from hub.extensions import db
 from hub.org.models import Department, ReportingLine, UnitMembership, User
-from hub.org.services import department_head
 from hub.search.registry import ALL, Provider, register
 from hub.suggestions.models import Report, ReportExclusion, ReportNamedPerson
 from hub.suggestions.services import (
     FALLBACK_UNIT_SETTING,
     STATUS_LABELS,
     can_view_report,
-    handling_team,
-    is_reviewer,
+    report_viewer_ids,
 )
 
 
@@ -47,15 +45,9 @@ def to_document(report: Report) -> dict:
 
 
 def viewers(report: Report) -> set[int]:
-    """Ids of the people ``can_view_report`` lets in (active people only)."""
-    ids = {member.id for member in handling_team(report)}
-    if report.author is not None and report.author.active:
-        ids.add(report.author.id)
-    if report.kind == "suggestion" and report.author_department is not None:
-        head = department_head(report.author_department)
-        if head is not None and is_reviewer(head, report):
-            ids.add(head.id)
-    return ids
+    """Ids of the people ``can_view_report`` lets in (active people only).  The reports
+    the indexer loads together are decided together (see ``hub.suggestions.services``)."""
+    return report_viewer_ids([report])[report.id]
 
 
 def access_terms(report: Report) -> set[str]:
