@@ -73,14 +73,19 @@ def signature(fields: dict) -> str:
     return hashlib.sha1(payload.encode()).hexdigest()
 
 
-_user_words_loaded = False
+#: how often a process looks for new department names (a tiny query)
+USER_WORDS_SECONDS = 30.0
+_user_words_checked = -USER_WORDS_SECONDS
 
 
-def load_user_words() -> None:
-    """Once per process, before indexing or searching: the departments' names become jieba
-    user words, so 质量管理部 is one word at index and query time alike."""
-    global _user_words_loaded
-    if _user_words_loaded:
+def load_user_words(max_age: float = USER_WORDS_SECONDS) -> None:
+    """Before indexing or searching: the departments' names become jieba user words, so
+    质量管理部 is one word at index and query time alike.  Read again when older than
+    ``max_age`` seconds (a new department's name reaches every process within that time;
+    the rebuild its creation queued cuts the older documents the same way)."""
+    global _user_words_checked
+    now = time.monotonic()
+    if now - _user_words_checked < max_age:
         return
     from sqlalchemy import select
 
@@ -89,7 +94,7 @@ def load_user_words() -> None:
     from hub.search.analysis import add_user_words
 
     add_user_words(db.session.scalars(select(Department.name)))
-    _user_words_loaded = True
+    _user_words_checked = now
 
 
 # --- the folder ------------------------------------------------------------------------

@@ -28,9 +28,25 @@ def _changed(session: Session):
         yield obj
 
 
+def _new_words(session: Session, obj) -> bool:
+    """A department created or renamed with a name the segmenter does not know yet: every
+    document must be cut again with it (a query for it is then cut as one word)."""
+    from hub.org.models import Department
+    from hub.search.analysis import jieba_instance
+
+    if not isinstance(obj, Department) or obj in session.deleted:
+        return False
+    if obj not in session.new and not inspect(obj).attrs.name.history.has_changes():
+        return False
+    parts = [part for part in (obj.name or "").split() if len(part) > 1]
+    return any(not jieba_instance().has_word(part) for part in parts)
+
+
 def _entries(session: Session) -> set[tuple[str, int | None]]:
     entries: set[tuple[str, int | None]] = set()
     for obj in _changed(session):
+        if _new_words(session, obj):
+            entries.add(("*", None))
         cls = type(obj)
         for provider in PROVIDERS.values():
             if isinstance(obj, provider.model):

@@ -142,3 +142,32 @@ def test_a_new_item_is_searchable_within_two_seconds(database_url, tmp_path, cre
     finally:
         thread.stop()
     assert elapsed < 2.0, elapsed
+
+
+def test_a_new_department_name_is_one_word_in_old_and_new_documents(office, create_user,
+                                                                    create_department,
+                                                                    index_now, find):
+    from hub.search.analysis import segment
+    from hub.search.index import load_user_words
+    from hub.search.models import SearchOutbox
+
+    # the segmenter lives as long as the process (tests of both databases share it)
+    name = next(n for n in ("蓝鲸数智部", "青鸾数智部", "玄鸟数智部", "白泽数智部")
+                if segment(n) != [n])  # not a word yet
+    writer = create_user()
+    old = file_letter(writer, subject="组织调整", body=f"听说要成立{name}，谁来负责？",
+                      category="other").letter
+    index_now()
+    create_department(name=name)
+    assert db.session.scalar(db.select(SearchOutbox.id).where(SearchOutbox.kind == "*"))
+    index_now()  # the queued rebuild reads the names again and cuts everything again
+    load_user_words(max_age=0)  # what every other process does within 30 s
+    assert segment(name) == [name]
+    new = file_letter(writer, subject="新部门", body=f"{name}下周开始办公。",
+                      category="other").letter
+    index_now()
+    assert sorted(ids(find(office, name))) == sorted([old.id, new.id])
+    # a department whose name is already a word queues no rebuild
+    create_department(name="研发部")
+    assert db.session.scalar(db.select(SearchOutbox.id).where(SearchOutbox.kind == "*")) \
+        is None
