@@ -75,7 +75,7 @@ def signature(fields: dict) -> str:
 
 #: how often a process looks for new department names (a tiny query)
 USER_WORDS_SECONDS = 30.0
-_user_words_checked = -USER_WORDS_SECONDS
+_user_words_checked: float | None = None
 
 
 def load_user_words(max_age: float = USER_WORDS_SECONDS) -> None:
@@ -85,7 +85,7 @@ def load_user_words(max_age: float = USER_WORDS_SECONDS) -> None:
     the rebuild its creation queued cuts the older documents the same way)."""
     global _user_words_checked
     now = time.monotonic()
-    if now - _user_words_checked < max_age:
+    if _user_words_checked is not None and now - _user_words_checked < max_age:
         return
     from sqlalchemy import select
 
