@@ -365,8 +365,17 @@ class SearcherCache:
     def _version(self, ix, pool: ReaderPool) -> _Version:
         from whoosh.searching import Searcher
 
-        toc = read_toc(ix)
-        reader, held = pool.take(toc)
+        for attempt in range(10):
+            toc = read_toc(ix)
+            try:
+                reader, held = pool.take(toc)
+                break
+            except FileNotFoundError:
+                # a merge or commit cleaned away a segment of the version just read:
+                # there is a newer one
+                if attempt == 9:
+                    raise
+                time.sleep(0.01)
         try:
             searcher = Searcher(reader, fromindex=ix, closereader=False)
         except BaseException:

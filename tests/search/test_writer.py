@@ -220,3 +220,21 @@ def test_a_merge_is_given_up_when_a_rebuild_replaced_the_index(app, create_user,
     assert find(user, "重建时的合并").total == 3
     assert db.session.scalar(select(db.func.count()).select_from(
         indexer.SearchOutbox)) == 0
+
+
+def test_a_version_whose_segments_were_cleaned_away_is_read_again(plain, monkeypatch):
+    stale = read_toc(plain.ix)
+    writer = plain.ix.writer()
+    writer.commit(optimize=True)  # the two segments are joined, their files deleted
+    plain.cache.forget()
+    _close_retired(plain.cache)
+    calls = []
+
+    def read_once_stale(ix, tries=10):
+        calls.append(1)
+        return stale if len(calls) == 1 else ix._read_toc()
+
+    monkeypatch.setattr(search_index, "read_toc", read_once_stale)
+    searcher = plain.cache.searcher()
+    assert len(calls) == 2
+    assert (_keys(searcher), searcher.doc_count()) == _fresh_keys(plain.ix)
