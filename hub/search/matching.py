@@ -46,17 +46,21 @@ class Unsupported(Exception):
     """The query has a shape this module does not evaluate; use Whoosh's matching."""
 
 
-def match(searcher, q, lengths_for) -> Match | None:
-    """The documents matching ``q`` (``Match.docs``, deleted ones left out) and a way to
-    score any of them, or None when ``q`` is not a shape this module evaluates.
+def match(searcher, q, lengths_for, within: set[int] | None = None) -> Match | None:
+    """The documents matching ``q`` (``Match.docs``, deleted ones left out; only those in
+    ``within`` when given — the documents the user may open: a phrase's positions are then
+    compared for those only) and a way to score any of them, or None when ``q`` is not a
+    shape this module evaluates.
 
     ``lengths_for(searcher, fieldname)`` gives every document's field length by global
     document number (the caller caches it per segment)."""
     found = Match(searcher, lengths_for)
+    found.within = within
     found.positions_wanted = {(node.fieldname, word) for node in q.leaves()
                               if isinstance(node, wq.Phrase) for word in node.words}
     try:
-        found.docs = found.evaluate(q)
+        docs = found.evaluate(q)
+        found.docs = docs if within is None else docs & within
     except Unsupported:
         return None
     found.query = q
@@ -74,6 +78,7 @@ class Match:
         self.doc_count = searcher.doc_count_all()
         self.docs: set[int] = set()
         self.query = None
+        self.within: set[int] | None = None
         self._lists: dict[tuple[str, str], list[tuple[int, list, list, list]]] = {}
         self._matched: dict[int, set[int]] = {}  # id(query node) -> its documents
         #: (field, word) of the query's phrases: read with their positions the first time
@@ -142,6 +147,8 @@ class Match:
             raise Unsupported("no positions")
         found = sorted((self._term_docs(q.fieldname, word) for word in set(words)), key=len)
         candidates = found[0].intersection(*found[1:])
+        if self.within is not None:
+            candidates &= self.within
         if not candidates:
             return candidates
         decode = _positions if isinstance(fmt, Positions) else fmt.decode_positions

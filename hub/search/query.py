@@ -352,12 +352,13 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
          date_from, date_to, facets: bool, recheck: bool) -> None:
     # Sets of document numbers (see "document sets" above): the user's access terms, the
     # query's matches, the chosen facets; total and facet counts are their intersections.
-    found = matching.match(searcher, parsed, field_lengths)
+    allowed = term_docs(searcher, "access", held_terms(user))
+    found = matching.match(searcher, parsed, field_lengths, within=allowed)
     if found is not None:
-        everything, matched = None, found.docs
+        everything, base = None, found.docs
     else:  # a query shape hub.search.matching does not evaluate: Whoosh matches it
         everything, matched = _matches(searcher, parsed)
-    base = matched & term_docs(searcher, "access", held_terms(user))
+        base = matched & allowed
     if date_from or date_to:
         base &= set(searcher.docs_for_query(wq.DateRange(
             "date", _utc(date_from, False) if date_from else None,

@@ -113,3 +113,13 @@ def test_other_shapes_are_left_to_whoosh(searcher):
     s, _texts = searcher
     assert matching.match(s, wq.Not(wq.Term("content", "食堂")), _lengths) is None
     assert matching.match(s, wq.Every(), _lengths) is None
+
+
+def test_within_gives_the_matches_inside_a_set(searcher):
+    s, _texts = searcher
+    inside = set(range(0, s.doc_count_all(), 3))
+    for text in ("食堂", '"系统登录"', "报销 流程", "食堂 OR 红烧肉"):
+        q = parse(text)
+        whole = matching.match(s, q, _lengths).docs
+        part = matching.match(s, q, _lengths, within=inside).docs
+        assert whole and part == whole & inside
