@@ -7,8 +7,6 @@ Every job is idempotent, so two runners never do harm.
 """
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from hub.common.threads import ProcessThread
 from hub.extensions import db
 
 POLL_SECONDS = 5.0
@@ -67,32 +66,10 @@ def work_once(force_jobs: bool = False) -> int:
     return deliver_due()
 
 
-class BackgroundWorker:
+class BackgroundWorker(ProcessThread):
     def __init__(self, app: Flask):
+        super().__init__("hub-worker")
         self.app = app
-        self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._lock = threading.Lock()
-
-    def ensure_started(self) -> None:
-        """Start the thread in this process (again after a fork)."""
-        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive() \
-                    and self._pid == os.getpid():
-                return
-            self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="hub-worker", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self.stopping.is_set():

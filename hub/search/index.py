@@ -38,6 +38,7 @@ from flask import Flask, current_app
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from hub.common.threads import ProcessThread
 from hub.search.analysis import index_analyzer
 
 
@@ -352,8 +353,7 @@ class SearcherCache:
         self._current: _Version | None = None
         self._searcher = None
         self._retired: list = []
-        self._thread: threading.Thread | None = None
-        self._pid = None
+        self._refresher = ProcessThread("hub-search-refresher", target=self._refresh_loop)
 
     def _stamp(self) -> tuple | None:
         try:
@@ -462,7 +462,7 @@ class SearcherCache:
                 if self._searcher is None or stamp != self._gen_stamp:
                     self._open(stamp)
         elif self.background:
-            self._ensure_refresher()
+            self._refresher.ensure_started()
         elif not self._searcher.up_to_date():
             self.refresh()
         return self._searcher
@@ -473,21 +473,9 @@ class SearcherCache:
             self._current = self._index = self._searcher = self._gen_stamp = None
             self._pool = self._gen_name = None
 
-    def _ensure_refresher(self) -> None:
-        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive() \
-                    and self._pid == os.getpid():
-                return
-            self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._refresh_loop, daemon=True,
-                                            name="hub-search-refresher")
-            self._thread.start()
-
     def _refresh_loop(self) -> None:
-        while True:
-            time.sleep(self.refresh_seconds)
+        while not self._refresher.stopping.is_set():
+            self._refresher.wake.wait(self.refresh_seconds)
             try:
                 self.refresh()
             except Exception:  # noqa: BLE001 - the next search reports a broken index

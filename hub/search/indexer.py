@@ -17,7 +17,6 @@ lock with the deletions its parts received meanwhile.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import defaultdict
@@ -28,6 +27,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, func, select
 
+from hub.common.threads import ProcessThread
 from hub.extensions import db
 from hub.search.codec import writer_options
 from hub.search.index import (
@@ -459,37 +459,18 @@ def merge_once(app: Flask | None = None) -> bool:
     return job.commit()
 
 
-class Merger:
+class Merger(ProcessThread):
     """The merger thread of a process that runs a writer: woken after each commit."""
 
     def __init__(self, app: Flask):
+        super().__init__("hub-search-merger")
         self.app = app
-        self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._lock = threading.Lock()
 
     def running(self) -> bool:
-        return (self._thread is not None and self._thread.is_alive()
-                and self._pid == os.getpid() and not self.stopping.is_set())
+        return super().running() and not self.stopping.is_set()
 
-    def ensure_started(self) -> None:
-        if self.stopping.is_set() or self.running():
-            return
-        with self._lock:
-            if self.running():
-                return
-            self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="hub-search-merger",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+    def stop(self, timeout: float = 30.0) -> None:
+        super().stop(timeout)
 
     def _run(self) -> None:
         while not self.stopping.is_set():
@@ -598,38 +579,17 @@ def check(app: Flask | None = None, repair: bool = True) -> Drift:
 
 # --- the in-process writer -------------------------------------------------------------
 
-class IndexerThread:
+class IndexerThread(ProcessThread):
     """The embedded default's writer: a daemon thread woken after each commit that queued
     outbox rows, polling now and then for rows other processes (CLI commands) queued."""
 
     def __init__(self, app: Flask, poll_seconds: float):
+        super().__init__("hub-search-indexer")
         self.app = app
         self.poll_seconds = poll_seconds
-        self.wake = threading.Event()
-        self.stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._pid: int | None = None
-        self._lock = threading.Lock()
 
-    def ensure_started(self) -> None:
-        if self.stopping.is_set():
-            return
-        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive() \
-                    and self._pid == os.getpid():
-                return
-            self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="hub-search-indexer",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+    def stop(self, timeout: float = 10.0) -> None:
+        super().stop(timeout)
         merger = self.app.extensions.get("hub_search_merger")
         if merger is not None:
             merger.stop()
