@@ -251,13 +251,21 @@ def term_docs(searcher, fieldname: str, texts: Iterable[str]) -> set[int]:
     return out
 
 
-def field_values(searcher, fieldname: str) -> list:
-    """Each document's term in ``fieldname`` ("" for none), indexed by document number."""
+def per_document(searcher, key: tuple, build) -> list:
+    """A list indexed by (global) document number, put together from ``build(reader)``
+    of each segment, each segment's part read once (``key`` names what is built)."""
     cache = _searcher_cache(searcher)
-    key = ("values", fieldname)
     if key in cache:
         return cache[key]
+    out: list = []
+    for reader, _offset in _leaves(searcher):
+        out += _segment_cached(reader, 0, key, lambda r=reader: build(r))
+    cache[key] = out
+    return out
 
+
+def field_values(searcher, fieldname: str) -> list:
+    """Each document's term in ``fieldname`` ("" for none), indexed by document number."""
     def build(reader):
         values = [""] * reader.doc_count_all()
         for text in reader.field_terms(fieldname):
@@ -265,40 +273,19 @@ def field_values(searcher, fieldname: str) -> list:
                 values[docnum] = text
         return values
 
-    out: list = []
-    for reader, offset in _leaves(searcher):
-        out += _segment_cached(reader, 0, ("values", fieldname), lambda r=reader: build(r))
-    cache[key] = out
-    return out
+    return per_document(searcher, ("values", fieldname), build)
 
 
 def field_lengths(searcher, fieldname: str) -> list[int]:
     """Each document's length of ``fieldname`` (for scoring), by document number."""
-    cache = _searcher_cache(searcher)
-    key = ("lengths", fieldname)
-    if key in cache:
-        return cache[key]
-    out: list = []
-    for reader, _offset in _leaves(searcher):
-        out += _segment_cached(reader, 0, ("lengths", fieldname),
-                               lambda r=reader: matching.field_lengths(r, fieldname))
-    cache[key] = out
-    return out
+    return per_document(searcher, ("lengths", fieldname),
+                        lambda reader: matching.field_lengths(reader, fieldname))
 
 
 def sort_values(searcher, fieldname: str) -> list:
     """Each document's sortable value of ``fieldname`` (a column), by document number."""
-    cache = _searcher_cache(searcher)
-    key = ("sort", fieldname)
-    if key in cache:
-        return cache[key]
-    out: list = []
-    for reader, offset in _leaves(searcher):
-        out += _segment_cached(
-            reader, 0, ("sort", fieldname),
-            lambda r=reader: list(r.column_reader(fieldname, translate=False)))
-    cache[key] = out
-    return out
+    return per_document(searcher, ("sort", fieldname),
+                        lambda reader: list(reader.column_reader(fieldname, translate=False)))
 
 
 # --- the search ------------------------------------------------------------------------
