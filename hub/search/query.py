@@ -347,9 +347,7 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
         everything, matched = _matches(searcher, parsed)
         base = matched & allowed
     if date_from or date_to:
-        base &= set(searcher.docs_for_query(wq.DateRange(
-            "date", _utc(date_from, False) if date_from else None,
-            _utc(date_to, True) if date_to else None, endexcl=True)))
+        base = _in_dates(searcher, base, date_from, date_to)
     chosen: dict[str, set[int]] = {}
     kinds = [k for k in (kinds or ()) if k]
     if kinds:
@@ -410,6 +408,20 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
     if recheck:
         shown = _recheck(user, shown, results)
     results.hits = shown
+
+
+def _in_dates(searcher, docs: set[int], date_from: date | None,
+              date_to: date | None) -> set[int]:
+    """The documents of ``docs`` dated from ``date_from`` to ``date_to`` (company days,
+    both included), from the date column read once per segment — Whoosh's ``DateRange``
+    walks the date field's terms in Python on every search (2–5 s at 100 000 documents).
+    A document without a date has the column's default, the largest value: never inside."""
+    field = searcher.schema["date"]
+    dates = sort_values(searcher, "date")
+    lo = field.to_column_value(_utc(date_from, False)) if date_from else 0
+    hi = field.to_column_value(_utc(date_to, True)) if date_to else \
+        field.column_type.default_value()
+    return {docnum for docnum in docs if lo <= dates[docnum] < hi}
 
 
 def _matches(searcher, q) -> tuple[list | None, set[int]]:

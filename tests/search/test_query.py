@@ -3,7 +3,7 @@ errors become plain searches; the page and the header box."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -171,3 +171,25 @@ def test_a_new_department_name_is_one_word_in_old_and_new_documents(office, crea
     create_department(name="研发部")
     assert db.session.scalar(db.select(SearchOutbox.id).where(SearchOutbox.kind == "*")) \
         is None
+
+
+def test_date_filters_read_the_date_column_and_leave_undated_items_out(app, tmp_path):
+    from datetime import datetime
+
+    from whoosh import index
+
+    from hub.search.index import make_schema
+    from hub.search.query import _in_dates
+
+    ix = index.create_in(str(tmp_path), make_schema())
+    with ix.writer() as writer:
+        writer.add_document(key="t:0", kind="t", content="甲")  # no date
+        for day in (1, 2, 3):  # noon in Shanghai: 04:00 UTC
+            writer.add_document(key=f"t:{day}", kind="t", content="甲",
+                                date=datetime(2026, 3, day, 4, 0))
+    with app.app_context(), ix.searcher() as s:  # company days: Asia/Shanghai
+        everything = set(range(4))
+        assert _in_dates(s, everything, date(2026, 3, 2), None) == {2, 3}
+        assert _in_dates(s, everything, None, date(2026, 3, 2)) == {1, 2}
+        assert _in_dates(s, everything, date(2026, 3, 2), date(2026, 3, 2)) == {2}
+        assert _in_dates(s, {0, 3}, date(2020, 1, 1), None) == {3}
