@@ -11,9 +11,9 @@ from marshmallow import ValidationError, fields
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import DepartmentSchema, PageArgs, PersonRef, Schema, page_from_list, \
     page_of
+from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.extensions import db
-from hub.mailbox.stats import Month
 from hub.meetings import obligations as ob
 from hub.meetings.kinds import TALK_KINDS
 from hub.org.models import Department, User

@@ -7,11 +7,14 @@ from collections.abc import Iterable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import Form, SelectChoice
-from wtforms.validators import Length
+from wtforms import Form, SelectChoice, StringField
+from wtforms.validators import Length, Optional, ValidationError
 
 from hub.common.attachments import ALLOWED, AttachmentError
+from hub.common.months import Month
+from hub.common.time import utcnow
 from hub.extensions import db
 from hub.org.models import User
 from hub.org.services import department_tree
@@ -19,6 +22,28 @@ from hub.org.services import department_tree
 REQUIRED = _l("请填写此项。")
 #: Services name some fields by their column (``department_id``); the forms by the object.
 FIELD_ALIASES = {"department_id": "department", "handler_id": "handler"}
+
+
+def _valid_month(form, field) -> None:
+    try:
+        Month.parse(field.data)
+    except ValueError:
+        raise ValidationError(_l("请按“年-月”填写月份，如 2026-03。")) from None
+
+
+class MonthForm(FlaskForm):
+    """A month picker (statistics, compliance): a GET form, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    month = StringField(_l("月份"), validators=[Optional(), _valid_month])
+
+    def chosen_month(self, default: Month | None = None) -> Month:
+        """The month asked for; ``default`` (this month) when none or nonsense was asked."""
+        if self.month.data and not self.month.errors:
+            return Month.parse(self.month.data)
+        return default or Month.of(utcnow())
 
 
 def too_long(limit: int) -> Length:

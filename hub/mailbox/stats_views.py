@@ -7,39 +7,15 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import Optional, ValidationError
 
+from hub.common.forms import MonthForm
+from hub.common.months import Month
 from hub.common.spreadsheets import xlsx_response
 from hub.common.time import utcnow
 from hub.mailbox import bp
-from hub.mailbox.stats import Month, export_workbook, monthly_stats
+from hub.mailbox.stats import export_workbook, monthly_stats
 from hub.org.permissions import is_gm_office
-
-
-def _valid_month(form, field) -> None:
-    try:
-        Month.parse(field.data)
-    except ValueError:
-        raise ValidationError(_l("请按“年-月”填写月份，如 2026-03。")) from None
-
-
-class MonthForm(FlaskForm):
-    """The month picker: a GET form, so it carries no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    month = StringField(_l("月份"), validators=[Optional(), _valid_month])
-
-    def chosen_month(self) -> Month:
-        """The month asked for; this month when none (or nonsense) was asked for."""
-        if self.month.data and not self.month.errors:
-            return Month.parse(self.month.data)
-        return Month.of(utcnow())
 
 
 def _month_form() -> MonthForm:

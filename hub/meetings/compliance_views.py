@@ -25,11 +25,11 @@ from jinja2 import Undefined
 from wtforms import SelectChoice
 
 from hub.common.forms import department_choices, people_choices, show_error
+from hub.common.months import Month
 from hub.common.spreadsheets import text_workbook, xlsx_response
 from hub.common.time import utcnow
 from hub.common.workdays import local_date
 from hub.extensions import db
-from hub.mailbox.stats import Month
 from hub.meetings import bp
 from hub.meetings import obligations as ob
 from hub.meetings.kinds import KIND_LABELS
@@ -37,7 +37,7 @@ from hub.meetings.obligation_forms import (
     NOBODY,
     AppealForm,
     AppraisalForm,
-    MonthForm,
+    DepartmentMonthForm,
     OccasionForm,
     PairForm,
 )
@@ -51,8 +51,8 @@ def _this_month() -> Month:
     return Month.of(utcnow())
 
 
-def _month_form(with_departments: bool = False) -> MonthForm:
-    form = MonthForm(formdata=request.args)
+def _month_form(with_departments: bool = False) -> DepartmentMonthForm:
+    form = DepartmentMonthForm(formdata=request.args)
     if with_departments:
         form.department.choices = [SelectChoice(NOBODY, _("全部部门"))] + department_choices()
     form.validate()
@@ -158,7 +158,7 @@ def compliance_person(user_id: int):
 
 # --- the monthly summary -------------------------------------------------------------------
 
-def _summary_month() -> tuple[MonthForm, Month]:
+def _summary_month() -> tuple[DepartmentMonthForm, Month]:
     if not ob.can_view_summary(current_user):
         abort(404)
     form = _month_form()

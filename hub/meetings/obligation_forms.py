@@ -7,8 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from hub.common.forms import REQUIRED, too_long
-from hub.mailbox.stats import Month
+from hub.common.forms import REQUIRED, MonthForm, too_long
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS
 from hub.meetings.obligations import APPRAISAL_LABELS, REASON_MAX, TITLE_MAX
 
@@ -19,26 +18,10 @@ def _options(*pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _valid_month(form, field) -> None:
-    try:
-        Month.parse(field.data)
-    except ValueError:
-        raise ValidationError(_l("请按“年-月”填写月份，如 2026-03。")) from None
+class DepartmentMonthForm(MonthForm):
+    """The month and department picker of the compliance lists."""
 
-
-class MonthForm(FlaskForm):
-    """The month (and department) picker of the lists: a GET form without CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    month = StringField(_l("月份"), validators=[Optional(), _valid_month])
     department = SelectField(_l("部门"), coerce=int, default=NOBODY, validate_choice=False)
-
-    def chosen_month(self, default: Month) -> Month:
-        if self.month.data and not self.month.errors:
-            return Month.parse(self.month.data)
-        return default
 
 
 class PairForm(FlaskForm):

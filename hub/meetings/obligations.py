@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from hub.common.models import get_setting, set_setting
+from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import (
@@ -34,7 +35,6 @@ from hub.common.workdays import (
     local_date,
 )
 from hub.extensions import db
-from hub.mailbox.stats import Month
 from hub.meetings import cadence
 from hub.meetings.cadence import AppraisalDay, Held, Owed, Pair, Planned
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS

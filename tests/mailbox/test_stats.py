@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from hub.common.time import utcnow
 from hub.extensions import db
 from hub.mailbox import services as mb
-from hub.mailbox.stats import Month, monthly_stats
+from hub.common.months import Month
+from hub.mailbox.stats import monthly_stats
 
 SEPTEMBER = Month(2026, 9)
 NOW = datetime(2026, 10, 20, 4, 0)  # 20 October 2026, 12:00 in Shanghai

@@ -55,7 +55,7 @@ def test_demo_compliance_is_mostly_kept(app):
     """Most managers log most routine talks; a deliberate minority is overdue (研发部's head,
     the 华东销售组 story), and future windows stay pending."""
     from hub.demo import _organisation
-    from hub.mailbox.stats import Month
+    from hub.common.months import Month
     from hub.meetings import obligations as ob
     from hub.meetings.demo import create_demo_talks
     from hub.meetings.obligation_demo import (

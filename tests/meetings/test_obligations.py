@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from hub.common.models import set_setting
 from hub.common.time import utcnow
 from hub.extensions import db
-from hub.mailbox.stats import Month
+from hub.common.months import Month
 from hub.meetings import obligations as ob
 from hub.meetings.models import Meeting, MeetingParticipant, TalkLog, TalkParticipant
 from hub.meetings.obligation_models import MonthlySummary, ObligationEscalation, OccasionTalk
