@@ -387,6 +387,18 @@ def hub_rebuild(app, procs: int) -> tuple[int, float, float]:
         return count, time.perf_counter() - started, cpu_seconds() - cpu
 
 
+def indexing_rate(count: int, seconds: float, cpu: float, floor: dict | None) -> str:
+    """Documents, time and rate of a rebuild, next to the floor when it was measured."""
+    rate = count / seconds
+    text = (f"{count} documents in {seconds:.1f} s = {rate:.0f} docs/s "
+            f"({count / cpu:.0f} per CPU second, {cpu:.0f} CPU seconds)")
+    if floor:
+        text += (f"; {rate / floor['jieba_1'] * 100:.0f} % of jieba on 1 process, "
+                 f"{rate / floor['jieba_2'] * 100:.0f} % of jieba on 2, per CPU second "
+                 f"{count / cpu / floor['jieba_1_cpu'] * 100:.0f} %")
+    return text
+
+
 def hub_index_folder(app) -> Path:
     from hub.search.index import current_generation, index_root
 
@@ -693,13 +705,8 @@ def run(args, workdir: Path) -> int:
         user_id = load_database(app, docs)
         count, seconds, cpu = hub_rebuild(app, args.procs)
         size = folder_size(hub_index_folder(app))
-        rate = count / seconds
-        versus = (f"{rate / floor['jieba_2'] * 100:.0f} % of jieba on 2 processes, "
-                  f"{rate / floor['jieba_1'] * 100:.0f} % of jieba on 1, per CPU second "
-                  f"{count / cpu / floor['jieba_1_cpu'] * 100:.0f} %; ") if floor else ""
-        say(f"hub indexing (rebuild, {args.procs} processes): {count} documents in "
-            f"{seconds:.1f} s = {rate:.0f} docs/s ({count / cpu:.0f} per CPU second, "
-            f"{cpu:.0f} CPU seconds); {versus}index {size / 2**20:.0f} MB "
+        say(f"hub indexing (rebuild, {args.procs} processes): "
+            f"{indexing_rate(count, seconds, cpu, floor)}; index {size / 2**20:.0f} MB "
             f"({size / chars:.1f} bytes per character)")
         seg_s, fts_s = build_fts(fts_path, docs)
         say(f"FTS5: segmented in {seg_s:.1f} s (2 processes), built in {fts_s:.1f} s, "
@@ -747,13 +754,7 @@ def run(args, workdir: Path) -> int:
 
     if "reindex" not in args.skip:
         count, seconds, cpu = hub_rebuild(app, args.procs)
-        rate = count / seconds
-        versus = (f"; {rate / floor['jieba_1'] * 100:.0f} % of jieba on 1 process, "
-                  f"{rate / floor['jieba_2'] * 100:.0f} % of jieba on 2, per CPU second "
-                  f"{count / cpu / floor['jieba_1_cpu'] * 100:.0f} %") if floor else ""
-        say(f"reindex of {count} documents ({args.procs} processes): {seconds:.1f} s = "
-            f"{rate:.0f} docs/s ({count / cpu:.0f} per CPU second, {cpu:.0f} CPU seconds)"
-            f"{versus}")
+        say(f"reindex ({args.procs} processes): {indexing_rate(count, seconds, cpu, floor)}")
 
     for name, profile in profiles.items():
         out = io.StringIO()

@@ -27,8 +27,9 @@ Whoosh's phrase queries never match, and it stems.  This module has a tokenizer 
 The cut is jieba's — its dictionary and its algorithm — through ``rjieba`` (jieba-rs, the
 Rust port): the same words as the Python package (checked on random text and on every
 dictionary word), ≈ 15× faster, so analysis is no longer what indexing waits for.  It costs
-≈ 0.25 s and ≈ 58 MB to load, once per process, lazily, on first use.  The analyzers are plain picklable objects (Whoosh pickles the schema into the
-index and hands it to its indexing sub-processes); they hold no jieba state.
+≈ 0.25 s and ≈ 58 MB to load, once per process, lazily, on first use.  The analyzers are
+plain picklable objects (Whoosh pickles the schema into the index and hands it to its
+indexing sub-processes); they hold no jieba state.
 """
 from __future__ import annotations
 

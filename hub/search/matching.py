@@ -54,56 +54,59 @@ def match(searcher, q, lengths_for, within: set[int] | None = None) -> Match | N
 
     ``lengths_for(searcher, fieldname)`` gives every document's field length by global
     document number (the caller caches it per segment)."""
-    found = Match(searcher, lengths_for)
-    found.within = within
-    found.positions_wanted = {(node.fieldname, word) for node in q.leaves()
-                              if isinstance(node, wq.Phrase) for word in node.words}
     try:
-        docs = found.evaluate(q)
-        found.docs = docs if within is None else docs & within
+        return Match(searcher, q, lengths_for, within)
     except Unsupported:
         return None
-    found.query = q
-    return found
 
 
 class Match:
     """Matching in two steps: which documents (sets, for the total and the facets), then
     the scores of the few the caller ranks (often only those the user may open)."""
 
-    def __init__(self, searcher, lengths_for):
+    def __init__(self, searcher, q, lengths_for, within: set[int] | None):
         self.searcher = searcher
+        self.query = q
         self.leaves = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
         self.lengths_for = lengths_for
         self.doc_count = searcher.doc_count_all()
-        self.docs: set[int] = set()
-        self.query = None
-        self.within: set[int] | None = None
+        self.within = within
         self._lists: dict[tuple[str, str], list[tuple[int, list, list, list]]] = {}
         self._matched: dict[int, set[int]] = {}  # id(query node) -> its documents
-        #: (field, word) of the query's phrases: read with their positions the first time
-        self.positions_wanted: set[tuple[str, str]] = set()
+        #: (field, word) of the query's phrases: read with their positions
+        self._positions = {(node.fieldname, word) for node in q.leaves()
+                           if isinstance(node, wq.Phrase) for word in node.words}
+        docs = self.evaluate(q)
+        self.docs: set[int] = docs if within is None else docs & within
 
     # --- reading ---------------------------------------------------------------------
 
-    def _postings(self, fieldname: str, text: str, values: bool):
-        """[(offset, ids, weights, values)] per segment, read once per query."""
+    def _postings(self, fieldname: str, text: str):
+        """[(offset, ids, weights, values)] per segment, read once per query (the values,
+        encoded positions, only for the words of the query's phrases)."""
         key = (fieldname, text)
-        values = values or key in self.positions_wanted
         found = self._lists.get(key)
-        if found is None or (values and any(ids and not vals for _o, ids, _w, vals in found)):
+        if found is None:
             found = []
             for reader, offset in self.leaves:
-                ids, weights, vals = postings(reader, fieldname, text, values=values)
+                ids, weights, vals = postings(reader, fieldname, text,
+                                              values=key in self._positions)
                 if ids:
                     found.append((offset, ids, weights, vals))
             self._lists[key] = found
         return found
 
+    def _by_document(self, fieldname: str, text: str, column: int) -> dict:
+        """{global document number: weight (column 2) or encoded positions (column 3)}."""
+        out: dict = {}
+        for entry in self._postings(fieldname, text):
+            out.update(zip(_global(entry[0], entry[1]), entry[column]))
+        return out
+
     def _term_docs(self, fieldname: str, text: str) -> set[int]:
         out: set[int] = set()
-        for offset, ids, _w, _v in self._postings(fieldname, text, False):
-            out.update(map(offset.__add__, ids) if offset else ids)
+        for offset, ids, _w, _v in self._postings(fieldname, text):
+            out.update(_global(offset, ids))
         return out
 
     # --- which documents -------------------------------------------------------------
@@ -152,13 +155,8 @@ class Match:
         if not candidates:
             return candidates
         decode = _positions if isinstance(fmt, Positions) else fmt.decode_positions
-        # each word's encoded positions in the candidate documents
-        where = {}
-        for word in set(words):
-            values: dict[int, bytes] = {}
-            for offset, ids, _w, vals in self._postings(q.fieldname, word, True):
-                values.update(zip(map(offset.__add__, ids) if offset else ids, vals))
-            where[word] = values
+        # each word's encoded positions, by document
+        where = {word: self._by_document(q.fieldname, word, 3) for word in set(words)}
         first, rest = where[words[0]], [(i, where[w]) for i, w in enumerate(words[1:], 1)]
         out = set()
         for d in candidates:
@@ -215,9 +213,7 @@ class Match:
         idf = (log(self.doc_count / (df + 1)) + 1) * boost
         avgfl = self.searcher.avg_field_length(fieldname) or 1
         lengths = self.lengths_for(self.searcher, fieldname)
-        weights: dict[int, float] = {}
-        for offset, ids, ws, _v in self._postings(fieldname, text, False):
-            weights.update(zip(map(offset.__add__, ids) if offset else ids, ws))
+        weights = self._by_document(fieldname, text, 2)
         k1p, k1b, k1b_avg = K1 + 1, K1 * (1 - B), K1 * B / avgfl
         for d in docs:
             w = weights.get(d)
@@ -256,13 +252,8 @@ def postings(reader, fieldname: str, text: str, values: bool) -> tuple[list, lis
             if values:
                 vals.extend(_block_values(m, raw_values, count))
             m._next_block()
-    else:  # not a codec this module knows: ask the matcher, posting by posting
-        ids, weights, vals = [], [], []
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            vals.append(m.value() if values else None)
-            m.next()
+    else:  # not a codec this module reads: Whoosh's own matching
+        raise Unsupported(type(m).__name__)
     if not values:
         vals = []
     if deleted:
@@ -272,6 +263,11 @@ def postings(reader, fieldname: str, text: str, values: bool) -> tuple[list, lis
         if vals:
             vals = [vals[i] for i in keep]
     return ids, weights, vals
+
+
+def _global(offset: int, ids: list[int]):
+    """A segment's document numbers as the searcher's."""
+    return map(offset.__add__, ids) if offset else ids
 
 
 def _positions(value: bytes):

@@ -242,9 +242,7 @@ def term_docs(searcher, fieldname: str, texts: Iterable[str]) -> set[int]:
     for reader, offset in _leaves(searcher):
         for text in texts:
             def build(reader=reader, offset=offset, text=text):
-                if (fieldname, text) not in reader:
-                    return frozenset()
-                ids = reader.postings(fieldname, text).all_ids()
+                ids = matching.postings(reader, fieldname, text, values=False)[0]
                 return frozenset(ids) if not offset else frozenset(d + offset for d in ids)
             out |= _segment_cached(reader, offset, ("docs", fieldname, text), build)
     cache[key] = out
@@ -269,7 +267,7 @@ def field_values(searcher, fieldname: str) -> list:
     def build(reader):
         values = [""] * reader.doc_count_all()
         for text in reader.field_terms(fieldname):
-            for docnum in reader.postings(fieldname, text).all_ids():
+            for docnum in matching.postings(reader, fieldname, text, values=False)[0]:
                 values[docnum] = text
         return values
 
@@ -343,9 +341,9 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
     found = matching.match(searcher, parsed, field_lengths, within=allowed)
     if found is not None:
         everything, base = None, found.docs
-    else:  # a query shape hub.search.matching does not evaluate: Whoosh matches it
-        everything, matched = _matches(searcher, parsed)
-        base = matched & allowed
+    else:  # a query shape hub.search.matching does not evaluate: Whoosh scores every match
+        everything = searcher.search(parsed, limit=None).top_n
+        base = {docnum for _score, docnum in everything} & allowed
     if date_from or date_to:
         base = _in_dates(searcher, base, date_from, date_to)
     chosen: dict[str, set[int]] = {}
@@ -387,12 +385,9 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
         scores = found.scores(final)
         ranked = [(docnum, scores[docnum]) for docnum in heapq.nlargest(
             stop, final, key=lambda docnum: (scores[docnum], -docnum))[start:]]
-    elif everything is not None:
+    else:
         ranked = [(docnum, score) for score, docnum in everything
                   if docnum in final][start:stop]
-    else:
-        hits = searcher.search(parsed, limit=stop, filter=final)
-        ranked = [(hit.docnum, hit.score) for hit in hits[start:stop]]
     terms = highlight.query_terms(results.q)
     shown = []
     for docnum, score in ranked:
@@ -422,21 +417,6 @@ def _in_dates(searcher, docs: set[int], date_from: date | None,
     hi = field.to_column_value(_utc(date_to, True)) if date_to else \
         field.column_type.default_value()
     return {docnum for docnum in docs if lo <= dates[docnum] < hi}
-
-
-def _matches(searcher, q) -> tuple[list | None, set[int]]:
-    """The documents matching ``q``; unless ``q`` is one word, also all of them scored."""
-    if not isinstance(q, wq.Term) or _has_phrase(q):
-        # Whoosh intersects posting lists and checks a phrase's positions in Python and
-        # skips few blocks when ranking them: one pass that scores every match is cheaper
-        # than counting in one pass and ranking in another (one word: the reverse)
-        everything = searcher.search(q, limit=None).top_n
-        return everything, {docnum for _score, docnum in everything}
-    return None, set(searcher.docs_for_query(q))
-
-
-def _has_phrase(q) -> bool:
-    return any(isinstance(node, wq.Phrase) for node in q.leaves())
 
 
 def _recheck(user, hits: list[Hit], results: SearchResults) -> list[Hit]:

@@ -168,9 +168,12 @@ def set_route(kind: str, unit: HandlingUnit) -> None:
     db.session.flush()
 
 
+def fallback_unit_code() -> str:
+    return get_setting(FALLBACK_UNIT_SETTING, DEFAULT_FALLBACK_UNIT) or DEFAULT_FALLBACK_UNIT
+
+
 def fallback_unit() -> HandlingUnit | None:
-    return unit_by_code(get_setting(FALLBACK_UNIT_SETTING, DEFAULT_FALLBACK_UNIT)
-                        or DEFAULT_FALLBACK_UNIT)
+    return unit_by_code(fallback_unit_code())
 
 
 def set_fallback_unit(unit: HandlingUnit) -> None:
@@ -266,8 +269,7 @@ class _Facts:
         """``fallback_unit()``, from the units already loaded."""
         if not self._fallback:
             self.load_units()
-            code = get_setting(FALLBACK_UNIT_SETTING, DEFAULT_FALLBACK_UNIT) \
-                or DEFAULT_FALLBACK_UNIT
+            code = fallback_unit_code()
             self._fallback.append(next((u for u in self.units.values() if u.code == code),
                                        None))
         return self._fallback[0]
