@@ -156,3 +156,32 @@ class ErrorDetailSchema(Schema):
 
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorDetailSchema)
+
+
+# --- per-viewer views ------------------------------------------------------------------
+
+class ViewSchema(Schema):
+    """Dumps an ``hub.common.access.ItemView``: only the fields the view shows, read through
+    the view (so values the access module computed win over the item's attributes).  The
+    schema never decides visibility itself; the feature's ``access.py`` does."""
+
+    def get_attribute(self, obj, attr, default):
+        compute = self.computed.get(attr)
+        if compute:
+            return compute(obj)
+        return getattr(obj, attr, default)
+
+    @ma.post_dump(pass_original=True)
+    def _only_visible(self, data, original, **kwargs):
+        fields_ = getattr(original, "fields", None)
+        if fields_ is None:
+            return data
+        return {key: value for key, value in data.items()
+                if self.fields[self._data_key_to_name(key)].attribute in fields_
+                or self._data_key_to_name(key) in fields_}
+
+    def _data_key_to_name(self, key: str) -> str:
+        for name, field in self.fields.items():
+            if (field.data_key or name) == key:
+                return name
+        return key
