@@ -21,12 +21,12 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
-from hub.api.letters import letter_error
 from hub.api.reports import report_error
 from hub.api.schemas import Schema, Text, Timestamp
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.mailbox import services as mailbox
+from hub.mailbox.api import letter_error
 from hub.mailbox.models import CATEGORIES as LETTER_CATEGORIES
 from hub.mailbox.models import STATUSES as LETTER_STATUSES
 from hub.mailbox.models import Letter, LetterEvent

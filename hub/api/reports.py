@@ -19,8 +19,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from hub.api.blueprint import Blueprint
-from hub.api.letters import AttachmentInfoSchema
 from hub.api.schemas import (
+    AttachmentInfoSchema,
     DepartmentSchema,
     PageArgs,
     PersonRef,

@@ -111,6 +111,17 @@ class PersonRef(fields.Nested):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+# --- attachments -----------------------------------------------------------------------
+
+class AttachmentInfoSchema(Schema):
+    """An attachment inside a letter, a report or an announcement."""
+
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer(metadata={"description": "字节数"})
+
+
 # --- lists -----------------------------------------------------------------------------
 
 class PageArgs(Schema):

@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import (
+    AttachmentInfoSchema,
     DepartmentSchema,
     PageArgs,
     PersonRef,
@@ -63,13 +64,6 @@ blp.register_error_handler(LetterError, letter_error)
 
 def _label(labels: dict, key: str | None) -> str | None:
     return str(labels[key]) if key in labels else None
-
-
-class AttachmentInfoSchema(Schema):
-    id = fields.Integer()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer(metadata={"description": "字节数"})
 
 
 class LetterEventSchema(Schema):

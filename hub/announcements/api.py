@@ -46,8 +46,8 @@ from hub.announcements.services import (
     visible_announcements_query,
 )
 from hub.api.blueprint import Blueprint
-from hub.api.letters import AttachmentInfoSchema
 from hub.api.schemas import (
+    AttachmentInfoSchema,
     DepartmentSchema,
     PageArgs,
     PersonRef,
