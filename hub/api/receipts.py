@@ -21,7 +21,6 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
-from hub.api.reports import report_error
 from hub.api.schemas import Schema, Text, Timestamp
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
@@ -31,6 +30,7 @@ from hub.mailbox.models import CATEGORIES as LETTER_CATEGORIES
 from hub.mailbox.models import STATUSES as LETTER_STATUSES
 from hub.mailbox.models import Letter, LetterEvent
 from hub.suggestions import services as reports
+from hub.suggestions.api import report_error
 from hub.suggestions.models import KINDS, Report, ReportEvent
 from hub.suggestions.models import STATUSES as REPORT_STATUSES
 
