@@ -38,6 +38,9 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": False,
     "LOGIN_FAILURES_PER_ACCOUNT": "5 per minute",
     "LOGIN_ATTEMPTS_PER_ADDRESS": "60 per minute",
+    # Reverse proxies in front of the hub whose X-Forwarded-For/-Proto/-Host are believed
+    # (werkzeug's ProxyFix); 0 believes none.
+    "TRUSTED_PROXIES": 0,
     # argon2id parameters: a profile of argon2-cffi (argon2.profiles).
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     # Sessions: a server-side record behind every cookie, so it can be revoked.
@@ -61,6 +64,10 @@ DEFAULTS = {
     "ANNOUNCEMENT_REMIND_DAYS": 2,
     "ANNOUNCEMENT_ESCALATE_DAYS": 5,
     "ANNOUNCEMENT_DIGEST_HOUR": 8,
+    # Anonymous letters and reports wait in a holding table and enter the records in
+    # shuffled batches at an unpredictable moment of the next window of this many minutes
+    # (hub/common/holding.py); 0 records them within the request.
+    "ANONYMOUS_RELEASE_MINUTES": 60,
     # HMAC key for receipt codes; derived from SECRET_KEY when not set.
     "RECEIPT_SECRET": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -105,7 +112,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     instance = Path(app.instance_path)
     embedded = not app.config.get("SQLALCHEMY_DATABASE_URI")
     if embedded:
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(parents=True, exist_ok=True, mode=0o700)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'hub.sqlite3'}"
     app.config["EMBEDDED_DEFAULT"] = embedded and app.config["ENV"] != "production"
     if not app.config.get("SEARCH_INDEX_DIR"):

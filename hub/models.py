@@ -9,6 +9,7 @@ from hub.announcements.models import (  # noqa: F401
     AnnouncementRead,
     AnnouncementVersion,
 )
+from hub.common.holding import HeldFiling  # noqa: F401
 from hub.common.models import (  # noqa: F401
     Attachment,
     CalendarDay,

@@ -36,6 +36,9 @@ def make_config(database_url: str, tmp_path, **extra) -> dict:
         # argon2id all the same, with the cheapest parameters: hashing at production cost
         # would take most of the suite's time (tests/auth checks the production profile).
         "PASSWORD_HASH_PROFILE": "CHEAPEST",
+        # Anonymous filings recorded within the request; tests of the holding table and
+        # its batch release (tests/common/test_holding.py) set a window.
+        "ANONYMOUS_RELEASE_MINUTES": 0,
     }
     config.update(extra)
     return config

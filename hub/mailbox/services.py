@@ -1,4 +1,5 @@
-"""The rules of the GM mailbox: filing, the lifecycle, who may see and do what, deadlines.
+"""The rules of the GM mailbox: filing, the lifecycle, deadlines and reminders.  Who may
+see and do what is ``hub.mailbox.access``; this module asks it.
 
 Lifecycle (SPEC §1)::
 
@@ -19,9 +20,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Select, func, select
 
-from hub.common import receipts
+from hub.common import holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.numbering import next_number
 from hub.common.time import company_tz, utcnow
@@ -33,10 +34,28 @@ from hub.common.workdays import (
     local_date,
 )
 from hub.extensions import db
+from hub.mailbox.access import (  # noqa: F401  (re-exported: one import for the callers)
+    OPEN_STATUSES,
+    TRANSITIONS,
+    acceptance_overdue,
+    accepts_follow_up,
+    allowed_actions,
+    assigned_letters,
+    assignment_overdue,
+    can_act,
+    can_view_letter,
+    get_letter_or_404,
+    handlers_of,
+    handles,
+    is_author,
+    is_overdue,
+    overdue_clause,
+    visible_events,
+    visible_letters,
+)
 from hub.mailbox.models import CATEGORIES, Letter, LetterEvent
 from hub.notifications.services import notify
 from hub.org.models import Department, User, UserRole
-from hub.org.permissions import is_gm_office
 from hub.org.services import department_head, department_subtree
 
 PREFIX = "GM"
@@ -75,18 +94,6 @@ ACTION_LABELS = {
     "escalate": _l("超期提醒"),
 }
 
-#: action → (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "accept": (frozenset({"submitted"}), "accepted"),
-    "assign": (frozenset({"accepted", "assigned"}), "assigned"),
-    "resolve": (frozenset({"assigned"}), "resolved"),
-    "answer": (frozenset({"accepted", "resolved"}), "answered"),
-    "archive": (frozenset({"answered", "rejected"}), "archived"),
-    "reject": (frozenset({"submitted", "accepted"}), "rejected"),
-}
-OPEN_STATUSES = frozenset({"submitted", "accepted", "assigned", "resolved"})
-
-
 class LetterError(Exception):
     """A request the mailbox refuses; ``status`` is the HTTP status the API answers with."""
 
@@ -102,125 +109,13 @@ class InvalidTransition(LetterError):
     status = 409
 
 
-# --- who may see and do what ------------------------------------------------------------
-
-def is_author(user: User, letter: Letter) -> bool:
-    return letter.author_id is not None and letter.author_id == user.id
-
-
-def handles(user: User, letter: Letter) -> bool:
-    """The head of the department the letter is assigned to, or its named handler."""
-    if letter.department_id is None:
-        return False
-    if letter.handler_id == user.id:
-        return True
-    head = department_head(letter.department) if letter.department else None
-    return head is not None and head.id == user.id
-
-
-def can_view_letter(user: User, letter: Letter) -> bool:
-    if not user.is_authenticated or not user.active:
-        return False
-    return is_gm_office(user) or is_author(user, letter) or handles(user, letter)
-
-
-def can_act(user: User, letter: Letter, action: str) -> bool:
-    """Whether ``user`` may take ``action`` on ``letter`` in its current state."""
-    if not can_view_letter(user, letter):
-        return False
-    if action in TRANSITIONS and letter.status not in TRANSITIONS[action][0]:
-        return False
-    office = is_gm_office(user)
-    if action in ("accept", "assign", "answer", "archive", "reject"):
-        return office
-    if action == "resolve":
-        return office or handles(user, letter)
-    if action == "note":
-        return office or handles(user, letter)
-    if action == "reply":
-        return office and letter.status not in ("archived",)
-    if action == "message":
-        return is_author(user, letter) and accepts_follow_up(letter)
-    return False
-
-
-def accepts_follow_up(letter: Letter) -> bool:
-    """Whether the writer may still add to the letter (by page or by receipt)."""
-    return letter.status != "archived"
-
-
-def allowed_actions(user: User, letter: Letter) -> list[str]:
-    return [a for a in ("accept", "assign", "resolve", "answer", "reject", "archive", "reply",
-                        "note", "message") if can_act(user, letter, a)]
-
-
-def visible_letters(user: User) -> Select:
-    """The letters ``user`` may see, as a query: the same rule as ``can_view_letter``, for
-    lists, counts and exports."""
-    stmt = select(Letter)
-    if not user.is_authenticated or not user.active:
-        return stmt.where(false())
-    if is_gm_office(user):
-        return stmt
-    return stmt.where(or_(Letter.author_id == user.id, _handled_by(user)))
-
-
-def _handled_by(user: User):
-    """The query form of ``handles``: assigned to a department ``user`` heads, or to
-    ``user`` by name."""
-    headed = select(Department.id).where(Department.head_id == user.id)
-    return or_(Letter.handler_id == user.id, Letter.department_id.in_(headed))
-
-
-def assigned_letters(user: User) -> Select:
-    """The 督办 list: letters assigned to ``user`` (by name or as department head), in any
-    status.  Also for the GM office, whose own inbox holds everything else."""
-    if not user.is_authenticated or not user.active:
-        return select(Letter).where(false())
-    return select(Letter).where(_handled_by(user))
-
-
-def get_letter_or_404(letter_id: int, user: User) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None or not can_view_letter(user, letter):
-        abort(404)
-    return letter
-
-
-def visible_events(user: User | None, letter: Letter) -> list[LetterEvent]:
-    """The history as ``user`` may read it; ``None`` is the anonymous writer with a receipt.
-    Internal notes are for handlers only."""
-    handler_view = user is not None and (is_gm_office(user) or handles(user, letter))
-    return [e for e in letter.events if handler_view or not e.internal]
-
-
-# --- deadlines -------------------------------------------------------------------------
-
-def acceptance_overdue(letter: Letter, now: datetime | None = None) -> bool:
-    return letter.status == "submitted" and (now or utcnow()) > letter.accept_due_at
-
-
-def assignment_overdue(letter: Letter, now: datetime | None = None) -> bool:
-    return letter.status == "assigned" and letter.due_at is not None \
-        and (now or utcnow()) > letter.due_at
-
-
-def is_overdue(letter: Letter, now: datetime | None = None) -> bool:
-    return acceptance_overdue(letter, now) or assignment_overdue(letter, now)
-
-
-def overdue_clause(now: datetime):
-    return or_(
-        and_(Letter.status == "submitted", Letter.accept_due_at < now),
-        and_(Letter.status == "assigned", Letter.due_at.is_not(None), Letter.due_at < now),
-    )
-
-
 # --- filing ----------------------------------------------------------------------------
 
 @dataclass
 class Filed:
-    letter: Letter
+    #: None while an anonymous letter is held back (``hub.common.holding``): it has no id
+    #: or number until the background worker releases it.
+    letter: Letter | None
     receipt_code: str | None
 
 
@@ -240,40 +135,68 @@ def _start_of_local_day_utc(day: date) -> datetime:
 
 
 def file_letter(author: User, *, subject: str, body: str, category: str,
-                anonymous: bool = False, uploads: list | None = None,
+                anonymous: bool = False, urgent: bool = False, uploads: list | None = None,
                 now: datetime | None = None) -> Filed:
     """File a letter.  For an anonymous letter the author is forgotten here, at once: the
-    row, its history and its notifications carry no trace of who wrote it."""
+    row, its history and its notifications carry no trace of who wrote it.
+
+    An anonymous letter written now goes to the holding table and enters the records with
+    the next batch (``hub.common.holding``), unless the writer marks it ``urgent`` or the
+    release window is 0; one given a past ``now`` (the demo, paper records) is recorded
+    at once."""
     subject = _clean(subject, "subject", SUBJECT_MAX)
     body = _clean(body, "body", BODY_MAX)
     if category not in CATEGORIES:
         raise LetterError(_("未知的类别。"), {"category": [_("未知的类别。")]})
+    held = anonymous and now is None and holding.holds(urgent=urgent)
     now = now or utcnow()
     today = local_date(now)
-    filed_at = _start_of_local_day_utc(today) if anonymous else now
     attachments = store_uploads(uploads or [], today)
-    number = next_number(PREFIX, today.year)
     code = receipts.new_code() if anonymous else None
-    letter = Letter(
-        number=number, year=today.year, seq=int(number.rsplit("-", 1)[1]),
-        subject=subject, body=body, category=category, anonymous=anonymous,
-        author_id=None if anonymous else author.id,
-        author_department_id=None if anonymous else author.department_id,
-        receipt_hash=receipts.digest(code) if code else None,
-        status="submitted", filed_on=today, filed_at=filed_at,
-        accept_due_at=due_after_working_days(filed_at, ACCEPT_WITHIN_WORKING_DAYS),
-        attachments=attachments,
-    )
-    db.session.add(letter)
-    _event(letter, None if anonymous else author, "submit", to_status="submitted",
-           at=filed_at)
-    db.session.flush()
+    if held:
+        holding.hold("letter", {"subject": subject, "body": body, "category": category},
+                     receipts.digest(code), attachments=attachments, now=now)
+        return Filed(None, code)
+    letter = _record_letter(
+        author=None if anonymous else author, subject=subject, body=body, category=category,
+        receipt_hash=receipts.digest(code) if code else None, attachments=attachments,
+        filed_at=_start_of_local_day_utc(today) if anonymous else now)
     if not anonymous:
         # Anonymous letters are announced to the GM office by the periodic digest instead,
         # so that no notification's time stamp points at the moment of writing.
         _notify_office(_("新来信 %(number)s：%(subject)s", number=letter.number,
                          subject=letter.subject), letter)
     return Filed(letter, code)
+
+
+def _record_letter(*, author: User | None, subject: str, body: str, category: str,
+                   receipt_hash: str | None, attachments: list, filed_at: datetime) -> Letter:
+    """The letter, its number and its first step, filed at ``filed_at``."""
+    today = local_date(filed_at)
+    number = next_number(PREFIX, today.year)
+    letter = Letter(
+        number=number, year=today.year, seq=int(number.rsplit("-", 1)[1]),
+        subject=subject, body=body, category=category, anonymous=author is None,
+        author_id=author.id if author else None,
+        author_department_id=author.department_id if author else None,
+        receipt_hash=receipt_hash,
+        status="submitted", filed_on=today, filed_at=filed_at,
+        accept_due_at=due_after_working_days(filed_at, ACCEPT_WITHIN_WORKING_DAYS),
+        attachments=attachments,
+    )
+    db.session.add(letter)
+    _event(letter, author, "submit", to_status="submitted", at=filed_at)
+    db.session.flush()
+    return letter
+
+
+@holding.releases("letter", announce=lambda: announce_anonymous_letters())
+def _release_letter(fields: dict, receipt_hash: str, attachments: list,
+                    now: datetime) -> Letter:
+    """A held anonymous letter enters the records at the moment of its batch's release."""
+    return _record_letter(author=None, subject=fields["subject"], body=fields["body"],
+                          category=fields["category"], receipt_hash=receipt_hash,
+                          attachments=attachments, filed_at=now)
 
 
 # --- the lifecycle ---------------------------------------------------------------------
@@ -349,7 +272,7 @@ def assign(letter: Letter, actor: User, *, department: Department | None,
     letter.escalation_level = 0
     title = _("督办：来信 %(number)s 请于 %(due)s 前办理", number=letter.number,
               due=due_date.isoformat())
-    for person in _handlers_of(letter):
+    for person in handlers_of(letter):
         notify(person, kind="letter.assigned", title=title, body=letter.subject,
                url=path_for("mailbox.letter", letter_id=letter.id))
     db.session.flush()
@@ -479,14 +402,6 @@ def gm_office_members() -> list[User]:
         .order_by(User.id)))
 
 
-def _handlers_of(letter: Letter) -> list[User]:
-    people = [letter.handler] if letter.handler else []
-    head = department_head(letter.department) if letter.department else None
-    if head is not None and head not in people:
-        people.append(head)
-    return [p for p in people if p.active]
-
-
 def _notify_office(title: str, letter: Letter) -> None:
     for person in gm_office_members():
         notify(person, kind="letter.office", title=title,
@@ -541,7 +456,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url)
         else:
             title = _("超期：督办来信 %(number)s 已过办理期限", number=letter.number)
-            for person in _handlers_of(letter):
+            for person in handlers_of(letter):
                 notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url)
         _event(letter, None, "escalate", text=title, internal=True, at=now)
         letter.escalation_level = level

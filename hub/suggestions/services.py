@@ -19,11 +19,10 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from hub.common import receipts
+from hub.common import holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.models import get_setting, set_setting
 from hub.common.numbering import next_number
@@ -68,6 +67,12 @@ from hub.suggestions.access import (  # noqa: F401 (re-exported)
     visible_report_ids,
     visible_reports,
 )
+from hub.suggestions.labels import (  # noqa: F401 (re-exported)
+    ACTION_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+)
 from hub.suggestions.models import (
     KIND_PREFIXES,
     KINDS,
@@ -86,46 +91,6 @@ BODY_MAX = 20000
 TEXT_MAX = 10000
 DEFAULT_ROUTES = {"safety": "safety", "customer": "customer_service"}  # others: "hr"
 DEFAULT_UNIT = "hr"
-
-KIND_LABELS = {
-    "suggestion": _l("合理化建议"),
-    "complaint": _l("投诉"),
-    "whistleblowing": _l("举报"),
-    "issue": _l("重要问题反馈"),
-    "safety": _l("安全隐患"),
-    "customer": _l("客户意见"),
-}
-STATUS_LABELS = {
-    "submitted": _l("已提交"),
-    "accepted": _l("已受理"),
-    "assigned": _l("处理中"),
-    "adopted": _l("已采纳"),
-    "declined": _l("不采纳"),
-    "resolved": _l("已处理"),
-    "answered": _l("已答复"),
-    "closed": _l("已关闭"),
-}
-URGENCY_LABELS = {"urgent": _l("特急"), "high": _l("急"), "normal": _l("一般")}
-ACTION_LABELS = {
-    "submit": _l("提交"),
-    "accept": _l("受理"),
-    "assign": _l("指定承办人"),
-    "set_urgency": _l("设置紧急程度"),
-    "request_rectification": _l("要求整改"),
-    "rectification_done": _l("整改完成"),
-    "adopt": _l("采纳"),
-    "decline": _l("不采纳"),
-    "resolve": _l("记录处理结果"),
-    "answer": _l("答复"),
-    "close": _l("关闭"),
-    "exclude": _l("回避"),
-    "note": _l("内部备注"),
-    "comment": _l("部门意见"),
-    "message": _l("提交人留言"),
-    "reply": _l("回复提交人"),
-    "escalate": _l("超期提醒"),
-}
-
 
 class ReportError(Exception):
     """A request the inbox refuses; ``status`` is what the API answers with."""
@@ -221,7 +186,9 @@ def audit_rows(user: User, unit: HandlingUnit) -> list[ReportAudit]:
 
 @dataclass
 class Filed:
-    report: Report
+    #: None while an anonymous report is held back (``hub.common.holding``): it has no id
+    #: or number until the background worker releases it.
+    report: Report | None
     receipt_code: str | None
 
 
@@ -252,9 +219,14 @@ def _add_months(day: date, months: int) -> date:
 
 
 def file_report(author: User, *, kind: str, subject: str, body: str, anonymous: bool = True,
-                named_users: Iterable[User] = (), uploads: list | None = None,
-                now: datetime | None = None) -> Filed:
-    """File a report.  Anonymous is the default; then the author is forgotten at once."""
+                urgent: bool = False, named_users: Iterable[User] = (),
+                uploads: list | None = None, now: datetime | None = None) -> Filed:
+    """File a report.  Anonymous is the default; then the author is forgotten at once.
+
+    An anonymous report filed now goes to the holding table and enters the records with the
+    next batch (``hub.common.holding``), unless it is a safety hazard, the filer marks it
+    ``urgent`` or the release window is 0; one given a past ``now`` (the demo, paper
+    records) is recorded at once."""
     if kind not in KINDS:
         raise ReportError(_("未知的类别。"), {"kind": [_("未知的类别。")]})
     subject = _clean(subject, "subject", SUBJECT_MAX)
@@ -262,34 +234,60 @@ def file_report(author: User, *, kind: str, subject: str, body: str, anonymous: 
     named = {u.id: u for u in named_users}
     if not anonymous and author.id in named:
         named.pop(author.id)
+    held = anonymous and now is None and holding.holds(urgent=urgent or kind == "safety")
     now = now or utcnow()
     today = local_date(now)
-    filed_at = _start_of_day_utc(today) if anonymous else now
-    unit = route_for(kind)
     attachments = store_uploads(uploads or [], today)
-    number = next_number(KIND_PREFIXES[kind], today.year)
     code = receipts.new_code() if anonymous else None
+    if held:
+        holding.hold("report", {"kind": kind, "subject": subject, "body": body,
+                                "named": sorted(named)},
+                     receipts.digest(code), attachments=attachments, now=now)
+        return Filed(None, code)
+    report = _record_report(
+        author=None if anonymous else author, kind=kind, subject=subject, body=body,
+        named=list(named.values()), receipt_hash=receipts.digest(code) if code else None,
+        attachments=attachments, filed_at=_start_of_day_utc(today) if anonymous else now)
+    if not anonymous:
+        _notify_team(report, _("新的%(kind)s %(number)s 待受理", kind=KIND_LABELS[kind],
+                               number=report.number))
+    return Filed(report, code)
+
+
+def _record_report(*, author: User | None, kind: str, subject: str, body: str,
+                   named: list[User], receipt_hash: str | None, attachments: list,
+                   filed_at: datetime) -> Report:
+    """The report, its number and its first step, filed at ``filed_at``."""
+    today = local_date(filed_at)
+    unit = route_for(kind)
+    number = next_number(KIND_PREFIXES[kind], today.year)
     cfg = current_app.config
     report = Report(
         number=number, kind=kind, year=today.year, seq=int(number.rsplit("-", 1)[1]),
-        subject=subject, body=body, anonymous=anonymous,
-        author_id=None if anonymous else author.id,
-        author_department_id=None if anonymous else author.department_id,
-        receipt_hash=receipts.digest(code) if code else None,
+        subject=subject, body=body, anonymous=author is None,
+        author_id=author.id if author else None,
+        author_department_id=author.department_id if author else None,
+        receipt_hash=receipt_hash,
         unit=unit, status="submitted", urgency="normal", filed_on=today, filed_at=filed_at,
         ack_due_at=end_of_day_utc(today + timedelta(days=cfg["REPORT_ACK_DAYS"])),
         feedback_due_at=end_of_day_utc(_add_months(today, cfg["REPORT_FEEDBACK_MONTHS"])),
         attachments=attachments,
     )
-    report.named = [ReportNamedPerson(user=u) for u in named.values()]
+    report.named = [ReportNamedPerson(user=u) for u in named]
     db.session.add(report)
-    _event(report, None if anonymous else author, "submit", to_status="submitted",
-           at=filed_at, visibility="filer")
+    _event(report, author, "submit", to_status="submitted", at=filed_at, visibility="filer")
     db.session.flush()
-    if not anonymous:
-        _notify_team(report, _("新的%(kind)s %(number)s 待受理", kind=KIND_LABELS[kind],
-                               number=report.number))
-    return Filed(report, code)
+    return report
+
+
+@holding.releases("report", announce=lambda: announce_anonymous_reports())
+def _release_report(fields: dict, receipt_hash: str, attachments: list,
+                    now: datetime) -> Report:
+    """A held anonymous report enters the records at the moment of its batch's release."""
+    named = [db.session.get(User, user_id) for user_id in fields.get("named") or []]
+    return _record_report(author=None, kind=fields["kind"], subject=fields["subject"],
+                          body=fields["body"], named=[u for u in named if u is not None],
+                          receipt_hash=receipt_hash, attachments=attachments, filed_at=now)
 
 
 # --- the lifecycle ---------------------------------------------------------------------
