@@ -148,7 +148,7 @@ def compliance_person(user_id: int):
         abort(404)
     form = _month_form()
     month = form.chosen_month(_this_month())
-    owes = ob.manager_items(person, month)
+    owes = ob.visible_items(current_user, ob.manager_items(person, month))
     owed = [i for i in ob.visible_items(current_user, ob.due_for(person, month))
             if i.junior.id == person.id]
     return render_template("meetings/compliance_person.html", form=form, month=month,
@@ -180,6 +180,7 @@ def summary_xlsx():
     if form.month.errors:
         abort(400, form.month.errors[0])
     rows, items = ob.summary_rows(month)
+    items = [i for i in items if not ob.item_bypasses(current_user, i)]
     data = text_workbook(ob.summary_workbook(month, rows, items), widths=(18, 12, 12, 14, 12,
                                                                           14, 18, 8, 12, 18))
     return xlsx_response(data, f"talk-summary-{month}.xlsx",

@@ -4,8 +4,9 @@ The cadence engine (``hub.meetings.cadence``) works out the policy's windows fro
 module feeds it the organisation (the reporting-line history, the admin's 协作岗位 pairs,
 HR's appraisal dates), adds the occasion talks (面谈) and appeals (申诉), matches the talk
 logs and meetings, and answers the questions of the pages, the API, the monthly summary and
-the escalation job with one list of ``Item`` s.  Who may see what is decided here too
-(``can_view_compliance`` …), once for all of them.
+the escalation job with one list of ``Item`` s.  Who may see what is decided
+(``can_view_compliance`` …) in ``hub.meetings.access``, once for all of them; the names are
+imported here for the callers.
 
 Services flush and never commit.  Dates are company-local calendar dates; stored moments
 are naive UTC.  A talk log's private note is never read here.
@@ -36,6 +37,17 @@ from hub.common.workdays import (
 )
 from hub.extensions import db
 from hub.meetings import cadence
+from hub.meetings.access import (  # noqa: F401 - the feature's rules, for the callers
+    can_configure,
+    can_open_occasion,
+    can_view_compliance,
+    can_view_summary,
+    compliance_scope,
+    item_bypasses,
+    may_open_occasions,
+    may_view_compliance,
+    visible_items,
+)
 from hub.meetings.cadence import AppraisalDay, Held, Owed, Pair, Planned
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS
 from hub.meetings.models import Meeting, TalkLog
@@ -51,12 +63,8 @@ from hub.meetings.obligation_models import (
 )
 from hub.notifications.services import notify
 from hub.org.models import Department, ReportingLine, User, UserRole
-from hub.org.permissions import heads_department, is_admin, is_gm_office, is_hr
 from hub.org.services import (
-    all_reports,
     department_subtree,
-    direct_reports,
-    heads_of,
     manager_of,
     skip_level_of,
 )
@@ -323,73 +331,6 @@ def _appeal_items(first, last, today, held, meetings, numbers, wanted, ending) -
     return items
 
 
-# --- who may see what --------------------------------------------------------------------
-
-def compliance_scope(viewer: User) -> set[int] | None:
-    """The people whose talks ``viewer`` may follow (None: everybody, the GM office): the
-    viewer, everybody below them in the reporting line, everybody in the departments they
-    head and those departments' sub-departments."""
-    if is_gm_office(viewer):
-        return None
-    ids = {viewer.id} | {u.id for u in all_reports(viewer)}
-    for dept in heads_of(viewer):
-        subtree = [d.id for d in department_subtree(dept)]
-        ids |= set(db.session.scalars(select(User.id).where(User.department_id.in_(subtree))))
-    return ids
-
-
-def may_view_compliance(viewer: User) -> bool:
-    """The compliance pages exist for managers, department heads and the GM office."""
-    if not viewer.is_authenticated:
-        return False
-    return is_gm_office(viewer) or bool(direct_reports(viewer)) or bool(heads_of(viewer))
-
-
-def can_view_compliance(viewer: User, subject: User | Department) -> bool:
-    """May ``viewer`` see the talks owed by or to a person, or a department's compliance?"""
-    if not viewer.is_authenticated:
-        return False
-    if is_gm_office(viewer):
-        return True
-    if isinstance(subject, Department):
-        return heads_department(viewer, subject)
-    if subject.id == viewer.id:
-        return True
-    return subject.id in (compliance_scope(viewer) or set())
-
-
-def can_view_summary(viewer: User) -> bool:
-    return is_gm_office(viewer)
-
-
-def can_configure(viewer: User) -> bool:
-    """协作岗位 pairs and appraisal dates: the admin and HR."""
-    return is_admin(viewer) or is_hr(viewer)
-
-
-def may_open_occasions(viewer: User) -> bool:
-    return is_hr(viewer) or bool(direct_reports(viewer))
-
-
-def can_open_occasion(viewer: User, employee: User) -> bool:
-    """HR for anybody, a manager for their direct reports."""
-    return is_hr(viewer) or employee.manager_id == viewer.id
-
-
-def visible_items(viewer: User, items: Iterable[Item]) -> list[Item]:
-    """Appeals are read by the employee and the superior only; the rest by the scope."""
-    scope = compliance_scope(viewer)
-    out = []
-    for item in items:
-        if item.source == "appeal":
-            if viewer.id in (item.senior.id, item.junior.id):
-                out.append(item)
-        elif scope is None or item.senior.id in scope or viewer.id in (item.senior.id,
-                                                                          item.junior.id):
-            out.append(item)
-    return out
-
-
 # --- the lists -----------------------------------------------------------------------------
 
 def due_for(person: User, month: Month, *, today: date | None = None) -> list[Item]:
@@ -447,7 +388,8 @@ def compliance(viewer: User, month: Month, department: Department | None = None,
                today: date | None = None) -> list[ComplianceRow]:
     """Talks owed, held, overdue per manager in the month and in its quarter (obligations
     counted in the month or quarter their window ends in), for the managers ``viewer`` may
-    follow, within ``department``'s subtree when given."""
+    follow, within ``department``'s subtree when given; without the skip-level talks that
+    go around ``viewer`` (``hub.meetings.access``)."""
     q_first, q_last = quarter_range(month)
     m_first, m_last = month.first_day, month.next.first_day - timedelta(days=1)
     scope = compliance_scope(viewer)
@@ -456,6 +398,8 @@ def compliance(viewer: User, month: Month, department: Department | None = None,
     for item in compute_items(q_first, q_last, today=today, ending=True):
         if item.source == "appeal":
             continue  # between two people only; not a manager's cadence
+        if item_bypasses(viewer, item):
+            continue  # the whole obligation, so that its status says nothing either
         senior = item.senior
         if scope is not None and senior.id not in scope:
             continue

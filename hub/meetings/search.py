@@ -3,10 +3,14 @@
 Indexed: kind, people, topics, agreements and action items.  The author's private note is
 never indexed (nor stored in the index), so no search can find or show it.
 
-The access terms spell out ``can_view_talk``: HR and the GM office (``role:hr``,
-``role:gm_office``), each participant and everybody above a participant in the current
-reporting line (``user:<id>``, from ``management_line``).  A change of reporting line or of
-the participants queues the talk logs again (``stale``).
+The access terms spell out ``hub.meetings.access.can_view_talk``: HR and the GM office
+(``role:hr``, ``role:gm_office``), each participant and everybody above a participant in
+the current reporting line (``user:<id>``, from ``management_line``) — but never a manager a
+skip-level talk goes around: they are left out of the line, and when one of them holds the
+HR or GM-office role, the role's other holders are listed one by one (``user:<id>``)
+instead of the role term, which would let the bypassed manager find the talk.  A change of
+reporting line or of the participants queues the talk logs again (``stale``); a change of
+roles the skip-level ones.
 """
 from __future__ import annotations
 
@@ -15,10 +19,10 @@ from sqlalchemy import inspect, select
 
 from hub.common.urls import path_for
 from hub.extensions import db
+from hub.meetings.access import SKIP_LEVEL, bypassed_ids, can_view_talk
 from hub.meetings.kinds import KIND_LABELS
 from hub.meetings.models import ActionItem, TalkLog, TalkParticipant
-from hub.meetings.services import can_view_talk
-from hub.org.models import ReportingLine, User
+from hub.org.models import ReportingLine, User, UserRole
 from hub.org.permissions import is_gm_office, is_hr
 from hub.org.services import management_line
 from hub.search.registry import ALL, Provider, register
@@ -40,13 +44,30 @@ def to_document(talk: TalkLog) -> dict:
     }
 
 
+ROLE_TERMS = {"role:gm_office": "gm_office", "role:hr": "hr"}
+
+
 def access_terms(talk: TalkLog) -> set[str]:
-    terms = {"role:gm_office", "role:hr"}
+    bypassed = bypassed_ids(talk)
+    terms: set[str] = set()
     for participant in talk.participants:
         terms.add(f"user:{participant.user_id}")
         if participant.user is not None:
-            terms.update(f"user:{m.id}" for m in management_line(participant.user))
+            terms.update(f"user:{m.id}" for m in management_line(participant.user)
+                         if m.id not in bypassed)
+    roles_of_bypassed = set(db.session.scalars(
+        select(UserRole.role).where(UserRole.user_id.in_(bypassed)))) if bypassed else set()
+    for term, role in ROLE_TERMS.items():
+        if role not in roles_of_bypassed:
+            terms.add(term)
+            continue
+        holders = db.session.scalars(select(UserRole.user_id).where(UserRole.role == role))
+        terms.update(f"user:{uid}" for uid in holders if uid not in bypassed)
     return terms
+
+
+def _skip_level_ids(_row) -> list[int]:
+    return list(db.session.scalars(select(TalkLog.id).where(TalkLog.kind == SKIP_LEVEL)))
 
 
 def held_terms(user) -> set[str]:
@@ -79,5 +100,6 @@ register(Provider(
         ActionItem: lambda row: [row.talk_id],
         ReportingLine: lambda _row: ALL,
         User: _user_changed,
+        UserRole: _skip_level_ids,
     },
 ))

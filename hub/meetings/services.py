@@ -1,25 +1,9 @@
-"""The rules of scheduling talks (meetings) and of talk logs (沟通记录): who may see and do
-what, proposing and answering, free slots, logging, acknowledging, action items.
+"""The rules of scheduling talks (meetings) and of talk logs (沟通记录): proposing and
+answering, free slots, logging, acknowledging, action items.
 
-Who sees what (the search index derives its access terms from these rules, so keep them
-in step with ``hub.search``):
-
-- A **meeting** is seen by its participants only (the organizer is one of them).  Anybody
-  else gets a 404 on every route that names it, answering included.
-- A **talk log**'s shared part (kind, people, time, duration, topics, agreements, action
-  items, acknowledgements and comments) is seen by
-    * its participants (the author is one of them);
-    * everybody above a participant in the current reporting line (直接上级 and up):
-      沟通管理办法 五.1 makes department heads responsible for supervising their people's
-      talks and for summarising the 《沟通记录》 every month;
-    * the GM office (``gm_office`` role): the GM reviews the monthly summary and spot-checks
-      the records (五.2);
-    * HR (``hr`` role): it promotes communication between departments and runs the
-      performance and probation talks (公司内部沟通管理制度 四(一)).
-- A talk log's ``private_note`` is seen by its **author alone**: never by the other side,
-  their managers, HR or the GM office; it is never put in an export, an e-mail, another
-  person's API answer or the search index.  ``private_note_for(user, talk)`` is the only
-  way the pages and the API read it.
+Who may see and do what (meetings, talk logs, private notes, action items) is decided in
+``hub.meetings.access``; the names are imported here so that callers of the services find
+them too.
 
 Services flush, the caller commits.  Refusals are ``TalkError`` with a Chinese message and
 the API's field names (``with_user_ids``, ``start``, ``held_at`` …).
@@ -32,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 
 from hub.common.numbering import next_number
 from hub.common.time import company_tz, utcnow
@@ -40,6 +24,23 @@ from hub.common.urls import path_for
 from hub.common.workdays import WorkCalendar, local_date
 from hub.extensions import db
 from hub.meetings import cadence
+from hub.meetings.access import (  # noqa: F401 - the feature's rules, for the callers
+    can_acknowledge,
+    can_complete_item,
+    can_respond,
+    can_see_private_note,
+    can_view_meeting,
+    can_view_talk,
+    get_item_or_404,
+    get_meeting_or_404,
+    get_talk_or_404,
+    is_talk_participant,
+    oversees_all_talks,
+    participant_row,
+    private_note_for,
+    visible_meetings_query,
+    visible_talks_query,
+)
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS, TALK_KINDS
 from hub.meetings.models import (
     ActionItem,
@@ -50,8 +51,7 @@ from hub.meetings.models import (
 )
 from hub.notifications.services import notify
 from hub.org.models import User
-from hub.org.permissions import is_gm_office, is_hr
-from hub.org.services import all_reports, management_line
+from hub.org.services import management_line
 
 PREFIX = "GT"
 DURATION_MIN, DURATION_MAX = 5, 240
@@ -102,107 +102,6 @@ class TalkConflict(TalkError):
 def _refuse(fields: dict[str, list[str]]) -> None:
     if fields:
         raise TalkError(" ".join(m for messages in fields.values() for m in messages), fields)
-
-
-# --- who may see and do what ------------------------------------------------------------
-
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.active)
-
-
-def participant_row(meeting: Meeting, user: User) -> MeetingParticipant | None:
-    return next((p for p in meeting.participants if p.user_id == user.id), None)
-
-
-def can_view_meeting(user: User, meeting: Meeting) -> bool:
-    """The meeting's participants (the organizer included), nobody else."""
-    return _active(user) and participant_row(meeting, user) is not None
-
-
-def can_respond(user: User, meeting: Meeting) -> bool:
-    """A participant may answer (the organizer: take a proposed time, move or cancel) while
-    the meeting is neither cancelled nor over."""
-    return (can_view_meeting(user, meeting) and meeting.status != "cancelled"
-            and meeting.start_at > utcnow())
-
-
-def get_meeting_or_404(meeting_id: int, user: User) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not can_view_meeting(user, meeting):
-        abort(404)
-    return meeting
-
-
-def visible_meetings_query(user: User) -> Select:
-    if not _active(user):
-        return select(Meeting).where(false())
-    return select(Meeting).where(exists().where(
-        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.user_id == user.id))
-
-
-def is_talk_participant(user: User, talk: TalkLog) -> bool:
-    return any(p.user_id == user.id for p in talk.participants)
-
-
-def oversees_all_talks(user: User) -> bool:
-    """HR and the GM office read the shared part of every talk log."""
-    return is_gm_office(user) or is_hr(user)
-
-
-def can_view_talk(user: User, talk: TalkLog) -> bool:
-    """The shared part: participants, their managers up the line, HR, the GM office (see
-    the module docstring for why)."""
-    if not _active(user):
-        return False
-    if is_talk_participant(user, talk) or oversees_all_talks(user):
-        return True
-    return any(user.id in {m.id for m in management_line(p.user)} for p in talk.participants
-               if p.user is not None)
-
-
-def can_see_private_note(user: User, talk: TalkLog) -> bool:
-    return _active(user) and talk.author_id == user.id
-
-
-def private_note_for(user: User, talk: TalkLog) -> str | None:
-    """The private note when ``user`` wrote it, else None (never an empty-string hint)."""
-    return talk.private_note if can_see_private_note(user, talk) else None
-
-
-def visible_talks_query(user: User) -> Select:
-    """The talk logs whose shared part ``user`` may read (``can_view_talk`` as SQL)."""
-    if not _active(user):
-        return select(TalkLog).where(false())
-    if oversees_all_talks(user):
-        return select(TalkLog)
-    people = [user.id] + [u.id for u in all_reports(user)]
-    return select(TalkLog).where(exists().where(
-        TalkParticipant.talk_id == TalkLog.id, TalkParticipant.user_id.in_(people)))
-
-
-def get_talk_or_404(talk_id: int, user: User) -> TalkLog:
-    talk = db.session.get(TalkLog, talk_id)
-    if talk is None or not can_view_talk(user, talk):
-        abort(404)
-    return talk
-
-
-def can_acknowledge(user: User, talk: TalkLog) -> bool:
-    """The other participants (not the author) acknowledge the shared part or comment."""
-    return _active(user) and is_talk_participant(user, talk) and talk.author_id != user.id
-
-
-def can_complete_item(user: User, item: ActionItem) -> bool:
-    """A participant of the talk the item was agreed in marks it done."""
-    return (item.done_at is None and _active(user)
-            and is_talk_participant(user, item.talk))
-
-
-def get_item_or_404(item_id: int, user: User) -> ActionItem:
-    item = db.session.get(ActionItem, item_id)
-    if item is None or not can_view_talk(user, item.talk):
-        abort(404)
-    return item
 
 
 # --- who invites whom ---------------------------------------------------------------------

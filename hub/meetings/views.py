@@ -1,7 +1,8 @@
 """Pages of 沟通: my talks and meetings, proposing and answering a meeting, its calendar file,
 logging a talk and confirming it, action items.
 
-Thin: every rule (who may see or do what, windows, validation) lives in
+Thin: who may see or do what lives in ``hub.meetings.access`` (a talk log's page renders
+its per-viewer view, ``talk_view``), every other rule (windows, validation) in
 ``hub.meetings.services``.  A meeting or talk the person may not see is a 404 on every route
 that names it.
 
@@ -28,6 +29,15 @@ from hub.common.forms import people_choices
 from hub.common.time import to_local
 from hub.extensions import db
 from hub.meetings import bp, jobs  # noqa: F401 - jobs registers the reminders
+from hub.meetings.access import (
+    get_item_or_404,
+    get_meeting_or_404,
+    get_talk_or_404,
+    meeting_view,
+    participant_row,
+    talk_view,
+    visible_talks_query,
+)
 from hub.meetings.forms import (
     NOBODY,
     TIME_FORMATS,
@@ -50,32 +60,23 @@ from hub.meetings.services import (
     acknowledge,
     as_utc,
     awaiting_answer,
-    can_acknowledge,
-    can_complete_item,
-    can_respond,
-    can_see_private_note,
     carried_items,
     complete_item,
-    get_item_or_404,
-    get_meeting_or_404,
-    get_talk_or_404,
     invitees,
     log_talk,
     open_items_between,
     open_items_of,
     paginate_talks,
-    participant_row,
     pending_counter_proposal,
     propose_meeting,
     respond,
     suggest_slots,
     to_acknowledge,
     upcoming_meetings,
-    visible_talks_query,
     window_text,
 )
-from hub.org.models import User
 from hub.org.directory import Page
+from hub.org.models import User
 
 PER_PAGE = 20
 #: The latest talks of the people below me shown on the index.
@@ -231,7 +232,7 @@ def meeting_page(meeting, form: RespondForm | None = None, status: int = 200):
         "meetings/meeting.html", meeting=meeting, mine=mine,
         is_organizer=meeting.organizer_id == current_user.id,
         invitees=invitees(meeting), counter=pending_counter_proposal(meeting),
-        may_respond=can_respond(current_user, meeting),
+        view=meeting_view(current_user, meeting),
         form=form or RespondForm(formdata=None), talks=meeting_talks(meeting),
     ), status
 
@@ -324,14 +325,12 @@ def talk(talk_id: int):
 
 
 def talk_page(talk: TalkLog, form: AcknowledgeForm | None = None, status: int = 200):
+    view = talk_view(current_user, talk)
     mine = next((p for p in talk.participants if p.user_id == current_user.id), None)
     return render_template(
-        "meetings/talk.html", talk=talk, mine=mine,
-        private_note=talk.private_note if can_see_private_note(current_user, talk) else None,
-        may_acknowledge=can_acknowledge(current_user, talk),
+        "meetings/talk.html", talk=view, mine=mine,
         form=form or AcknowledgeForm(formdata=None, comment=mine.comment if mine else ""),
         carried=carried_items(talk), item_form=CompleteItemForm(),
-        can_complete=lambda item: can_complete_item(current_user, item),
         guidance=GUIDANCE_MINUTES,
     ), status
 

@@ -1,10 +1,13 @@
 """沟通与会议 through the API (see API.md): propose and answer meetings, their calendar files,
-log talks and list the ones the caller may see.
+log talks and list the ones the caller may see; the talks a person owes (``GET /talks/due``)
+and the compliance figures (``GET /compliance``).
 
-Everything goes through ``hub.meetings.services``, the functions the pages call: a meeting or
-talk the caller may not see is a 404 (never a 403), a state that does not allow the step a
-409, any other refusal a 400 with the fields it concerns.  A talk's ``private_note`` is in
-the answer only for its author: for everybody else the key is absent.
+Thin: every rule goes through ``hub.meetings.services`` and ``hub.meetings.obligations``,
+the functions the pages call, and who may see what through ``hub.meetings.access``.  A
+meeting, talk, person or department the caller may not see is a 404 (never a 403), a state
+that does not allow the step a 409, any other refusal a 400 with the fields it concerns.
+A talk is dumped from its per-viewer view (``access.talk_view``): ``private_note`` is in the
+answer only for its author, for everybody else the key is absent.
 
 Times without an offset are company time (Asia/Shanghai); answers carry the offset.
 """
@@ -13,17 +16,42 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response
+from flask_babel import gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
+from flask_smorest import abort
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from hub.api.blueprint import Blueprint
-from hub.api.schemas import PageArgs, PersonRef, Schema, Text, Timestamp, page_of
+from hub.api.schemas import (
+    DepartmentSchema,
+    PageArgs,
+    PersonRef,
+    Schema,
+    Text,
+    Timestamp,
+    ViewSchema,
+    page_from_list,
+    page_of,
+)
 from hub.common.converters import MAX_ID
 from hub.common.errors import api_error
+from hub.common.months import Month
+from hub.common.time import utcnow
 from hub.common.urls import path_for
 from hub.extensions import db
+from hub.meetings import obligations as ob
+from hub.meetings.access import (
+    can_view_compliance,
+    get_meeting_or_404,
+    get_talk_or_404,
+    may_view_compliance,
+    meeting_view,
+    talk_view,
+    visible_items,
+    visible_talks_query,
+)
 from hub.meetings.ics import MIMETYPE, filename_of, meeting_calendar
-from hub.meetings.kinds import KIND_LABELS, TALK_KINDS
+from hub.meetings.kinds import TALK_KINDS
 from hub.meetings.models import MEETING_STATUSES
 from hub.meetings.services import (
     AGENDA_MAX,
@@ -39,15 +67,12 @@ from hub.meetings.services import (
     acknowledge,
     as_utc,
     filter_talks,
-    get_meeting_or_404,
-    get_talk_or_404,
     log_talk,
     paginate_talks,
-    private_note_for,
     propose_meeting,
     respond,
-    visible_talks_query,
 )
+from hub.org.models import Department, User
 
 blp = Blueprint("api_talks", __name__, url_prefix="", description="沟通与会议")
 
@@ -74,9 +99,10 @@ class MeetingParticipantSchema(Schema):
     responded_at = Timestamp(allow_none=True)
 
 
-class MeetingSchema(Schema):
+class MeetingSchema(ViewSchema):
+    """A meeting as ``access.meeting_view`` shows it to the caller."""
+
     computed = {
-        "kind_label": lambda m: str(KIND_LABELS[m.kind]),
         "status_label": lambda m: str(STATUS_LABELS[m.status]),
         "ics_url": lambda m: path_for("api_talks.meeting_ics", meeting_id=m.id),
     }
@@ -87,7 +113,7 @@ class MeetingSchema(Schema):
     status = fields.String(metadata={"enum": list(MEETING_STATUSES)})
     status_label = fields.String()
     organizer = PersonRef()
-    start = Timestamp(attribute="start_at")
+    start = Timestamp()
     duration_minutes = fields.Integer()
     location = fields.String()
     agenda = fields.String()
@@ -149,13 +175,9 @@ class ActionItemSchema(Schema):
     talk_id = fields.Integer()
 
 
-class TalkSchema(Schema):
-    """A talk log; ``private_note`` only when the caller wrote it."""
-
-    computed = {
-        "kind_label": lambda t: str(KIND_LABELS[t.kind]),
-        "private_note": lambda t: private_note_for(current_user, t),
-    }
+class TalkSchema(ViewSchema):
+    """A talk log as ``access.talk_view`` shows it to the caller: ``private_note`` only when
+    the caller wrote it."""
 
     id = fields.Integer()
     number = fields.String(metadata={"description": "登记编号 GT-YYYY-NNNNNN"})
@@ -171,12 +193,6 @@ class TalkSchema(Schema):
     meeting_id = fields.Integer(allow_none=True)
     private_note = fields.String(metadata={"description": "个人备注：只在记录人本人调用时出现"})
     created_at = Timestamp()
-
-    @post_dump
-    def _private(self, data, **_kwargs):
-        if data.get("private_note") is None:
-            data.pop("private_note", None)
-        return data
 
 
 class NewActionItemSchema(Schema):
@@ -227,7 +243,7 @@ def propose(args):
                               duration_minutes=args["duration_minutes"],
                               location=args["location"], agenda=args["agenda"])
     db.session.commit()
-    return meeting
+    return meeting_view(current_user, meeting)
 
 
 @blp.route("/meetings/<id:meeting_id>")
@@ -235,7 +251,7 @@ def propose(args):
 @blp.alt_response(404, response="NOT_FOUND")
 def meeting(meeting_id: int):
     """A meeting the caller takes part in."""
-    return get_meeting_or_404(meeting_id, current_user)
+    return meeting_view(current_user, get_meeting_or_404(meeting_id, current_user))
 
 
 @blp.route("/meetings/<id:meeting_id>/respond", methods=["POST"])
@@ -249,7 +265,7 @@ def respond_to(args, meeting_id: int):
     meeting = get_meeting_or_404(meeting_id, current_user)
     respond(meeting, current_user, args["response"], _utc(args["start"]))
     db.session.commit()
-    return meeting
+    return meeting_view(current_user, meeting)
 
 
 @blp.route("/meetings/<id:meeting_id>.ics")
@@ -278,7 +294,7 @@ def log(args):
         private_note=args["private_note"], meeting_id=args["meeting_id"],
         done_item_ids=args["done_item_ids"])
     db.session.commit()
-    return talk
+    return talk_view(current_user, talk)
 
 
 @blp.route("/talks", methods=["GET"])
@@ -290,14 +306,14 @@ def talks(args):
     stmt = filter_talks(visible_talks_query(current_user), user_id=args["user_id"],
                         kind=args["kind"], date_from=args["from_"], date_to=args["to"])
     items, total = paginate_talks(stmt, args["page"], args["per_page"])
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return {"items": [talk_view(current_user, t) for t in items], "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 @blp.route("/talks/<id:talk_id>")
 @blp.response(200, TalkSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def talk(talk_id: int):
-    return get_talk_or_404(talk_id, current_user)
+    return talk_view(current_user, get_talk_or_404(talk_id, current_user))
 
 
 @blp.route("/talks/<id:talk_id>/acknowledge", methods=["POST"])
@@ -310,4 +326,123 @@ def acknowledge_talk(args, talk_id: int):
     talk = get_talk_or_404(talk_id, current_user)
     acknowledge(talk, current_user, args["comment"])
     db.session.commit()
-    return talk
+    return talk_view(current_user, talk)
+
+
+# --- obligations and compliance (GET /talks/due, GET /compliance) -------------------------
+
+compliance_blp = Blueprint("api_compliance", __name__, url_prefix="", description="沟通义务与执行情况")
+
+
+class Period(fields.String):
+    """A month ``YYYY-MM``; loads as ``Month``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return Month.parse(text)
+        except ValueError:
+            raise ValidationError(_("请按“年-月”填写月份，如 2026-03。")) from None
+
+
+class DueQuerySchema(PageArgs):
+    user_id = fields.Integer(load_default=None, metadata={"description": "默认为调用者本人"})
+    period = Period(load_default=None, metadata={"description": "YYYY-MM，默认本月"})
+
+
+class DueItemSchema(Schema):
+    computed = {
+        "counterpart": lambda pair: pair[0].counterpart(pair[1]),
+        "role": lambda pair: "senior" if pair[0].senior.id == pair[1].id else "junior",
+    }
+
+    def get_attribute(self, obj, attr, default):
+        if attr in self.computed:
+            return self.computed[attr](obj)
+        return super().get_attribute(obj[0], attr, default)
+
+    kind = fields.String(metadata={"enum": list(TALK_KINDS)})
+    kind_label = fields.String()
+    source = fields.String(metadata={"enum": ["routine", "occasion", "appeal"]})
+    role = fields.String(metadata={"enum": ["senior", "junior"],
+                                   "description": "senior：该人员应主动邀请"})
+    counterpart = PersonRef()
+    senior = PersonRef()
+    junior = PersonRef()
+    window_start = fields.Date()
+    window_end = fields.Date()
+    status = fields.String(metadata={"enum": list(ob.STATUS_LABELS)})
+    status_label = fields.String()
+    late = fields.Boolean(metadata={"description": "在窗口外进行（计入当期，标为逾期）"})
+    held_on = fields.Date(allow_none=True)
+    talk_id = fields.Integer(allow_none=True)
+    talk_number = fields.String(allow_none=True)
+    meeting_on = fields.Date(allow_none=True)
+    meeting_id = fields.Integer(allow_none=True)
+    on_days_off = fields.Boolean(metadata={"description": "窗口全部落在节假日或周末"})
+    days_off = fields.List(fields.Date())
+
+
+class CountsSchema(Schema):
+    """Obligations whose window ends in the period, by status."""
+
+    owed = fields.Integer(metadata={"description": "应谈（合计）"})
+    held = fields.Integer(metadata={"description": "已谈（含逾期补谈）"})
+    late = fields.Integer(metadata={"description": "其中在窗口外补谈"})
+    overdue = fields.Integer(metadata={"description": "超期未谈"})
+    due = fields.Integer(metadata={"description": "未到期、未约定"})
+    scheduled = fields.Integer(metadata={"description": "已约定时间"})
+    pending = fields.Integer(metadata={"description": "due + scheduled"})
+
+
+class ComplianceRowSchema(Schema):
+    computed = {"department": lambda row: row.manager.department}
+
+    manager = PersonRef()
+    department = fields.Nested(DepartmentSchema)
+    month = fields.Nested(CountsSchema)
+    quarter = fields.Nested(CountsSchema)
+
+
+class ComplianceQuerySchema(PageArgs):
+    period = Period(load_default=None, metadata={"description": "YYYY-MM，默认本月"})
+    department_id = fields.Integer(load_default=None)
+
+
+@compliance_blp.route("/talks/due")
+@compliance_blp.arguments(DueQuerySchema, location="query")
+@compliance_blp.response(200, page_of(DueItemSchema))
+@compliance_blp.alt_response(404, response="NOT_FOUND")
+def talks_due(args):
+    """The talks a person owes (``role`` senior) and is owed (junior) in the period: the
+    policy's windows, occasion talks and appeals, each with its status (due / scheduled /
+    held / overdue).  Another person's list only for those who may follow them."""
+    person = current_user
+    if args["user_id"] is not None:
+        person = db.session.get(User, args["user_id"]) if 1 <= args["user_id"] < 2**31 \
+            else None
+        if person is None or not can_view_compliance(current_user, person):
+            abort(404)
+    month = args["period"] or Month.of(utcnow())
+    items = visible_items(current_user, ob.due_for(person, month))
+    return page_from_list([(i, person) for i in items], args["page"], args["per_page"])
+
+
+@compliance_blp.route("/compliance")
+@compliance_blp.arguments(ComplianceQuerySchema, location="query")
+@compliance_blp.response(200, page_of(ComplianceRowSchema))
+@compliance_blp.alt_response(404, response="NOT_FOUND")
+def compliance(args):
+    """Per manager the caller may follow: talks owed / held / overdue in the period and its
+    quarter.  Managers, department heads and the GM office; nobody else (404)."""
+    if not may_view_compliance(current_user):
+        abort(404)
+    department = None
+    if args["department_id"] is not None:
+        department = db.session.get(Department, args["department_id"]) \
+            if 1 <= args["department_id"] < 2**31 else None
+        if department is None or not can_view_compliance(current_user, department):
+            abort(404)
+    month = args["period"] or Month.of(utcnow())
+    rows = ob.compliance(current_user, month, department)
+    return page_from_list(rows, args["page"], args["per_page"])

@@ -1,0 +1,416 @@
+"""Who may see and do what in 沟通: meetings, talk logs (沟通记录), their action items,
+appeals (申诉), the compliance figures and the monthly summary — and the per-viewer view of
+a meeting or a talk log (``meeting_view`` / ``talk_view``) that the pages and the API render.
+
+Every other module of the feature (services, obligations, views, the API, the search
+provider) asks here; no template or schema decides visibility on its own.
+
+Meetings
+    A meeting is seen by its participants only (the organizer is one of them).  Anybody
+    else gets a 404 on every route that names it, answering included.
+
+Talk logs
+    The shared part (kind, people, time, duration, topics, agreements, action items,
+    acknowledgements and comments) is seen by
+
+    * its participants (the author is one of them);
+    * everybody above a participant in the current reporting line (直接上级 and up):
+      沟通管理办法 五.1 makes department heads responsible for supervising their people's
+      talks and for summarising the 《沟通记录》 every month;
+    * the GM office (``gm_office`` role): the GM reviews the monthly summary and
+      spot-checks the records (五.2);
+    * HR (``hr`` role): it promotes communication between departments and runs the
+      performance and probation talks (公司内部沟通管理制度 四(一));
+
+    **except the managers a skip-level talk bypasses.**  A 隔级 talk exists so that a
+    person can speak to the manager's manager *around* the manager (SPEC §4, 申诉); the
+    managers between the person and the skip-level superior in the current reporting line
+    (for sales1 ↔ sales_head: sales_lead) never see such a talk log — not on its page,
+    in the API, the lists and their totals, the search (its access terms leave them out,
+    roles included), nor as an item of the compliance pages — even when they would see it
+    as HR or the GM office.  The participants themselves always see it.  The bypassed
+    managers are worked out from the reporting line as it is now, like the oversight
+    rule above: a manager who is no longer between the two sees what the rule gives them.
+
+    The ``private_note`` is seen by its **author alone**: never by the other side, their
+    managers, HR or the GM office; it is never put in an export, an e-mail, another
+    person's API answer or the search index.  ``talk_view`` is how pages and the API read
+    it.
+
+Action items
+    Seen with their talk log; marked done by a participant of that talk.
+
+Appeals (申诉)
+    Read by the employee who filed it and the skip-level superior it goes to; never by
+    the manager it goes around (the appeal records who that was), HR, the GM office or
+    anybody above.  Appeals are not a manager's cadence, so they are counted in no
+    compliance figure and no monthly summary.
+
+Compliance (执行情况) and the monthly summary (月汇总)
+    A person's obligations are followed by the person, everybody below whom they are in
+    the reporting line's or department tree's scope of (``compliance_scope``), and the GM
+    office.  The per-manager figures and the per-person lists leave out, for a viewer,
+    every skip-level obligation that bypasses that viewer — the whole obligation, held or
+    not, so that neither its status nor its absence says a talk took place.  The monthly
+    summary is SPEC's report to the GM office: its per-department totals stay complete
+    (aggregates of a whole department, as SPEC requires); its detail lines leave out, for
+    the viewer, the skip-level talks that bypass them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, g, has_request_context
+from sqlalchemy import Select, and_, exists, false, not_, or_, select
+
+from hub.common.access import ItemView
+from hub.common.time import utcnow
+from hub.extensions import db
+from hub.meetings.kinds import KIND_LABELS
+from hub.meetings.models import (
+    ActionItem,
+    Meeting,
+    MeetingParticipant,
+    TalkLog,
+    TalkParticipant,
+)
+from hub.org.models import Department, User
+from hub.org.permissions import heads_department, is_admin, is_gm_office, is_hr
+from hub.org.services import department_subtree, direct_reports, heads_of
+
+SKIP_LEVEL = "skip_level"
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.active)
+
+
+# --- where a person stands in the reporting line ------------------------------------------
+
+@dataclass(frozen=True)
+class Standing:
+    """The ids of everybody above ``user`` (nearest first) and below them (active or not)."""
+
+    user_id: int
+    above: tuple[int, ...]
+    below: frozenset[int]
+
+    def bypassed_by(self, senior_id: int, junior_ids: Iterable[int]) -> bool:
+        """Whether a skip-level talk of ``senior_id`` with ``junior_ids`` goes around this
+        person: the senior is above them and one of the juniors below them."""
+        return senior_id in self.above and any(j in self.below for j in junior_ids)
+
+
+def _line_ids(user_id: int, managers: dict[int, int | None]) -> tuple[int, ...]:
+    line: list[int] = []
+    seen = {user_id}
+    current = managers.get(user_id)
+    while current is not None and current not in seen:
+        line.append(current)
+        seen.add(current)
+        current = managers.get(current)
+    return tuple(line)
+
+
+def standing(user: User) -> Standing:
+    """``user``'s place in the current reporting line, from one query (cached per request)."""
+    cache = g.setdefault("_meetings_standing", {}) if has_request_context() else {}
+    found = cache.get(user.id)
+    if found is None:
+        managers = dict(db.session.execute(select(User.id, User.manager_id)).all())
+        below: set[int] = set()
+        children: dict[int, list[int]] = {}
+        for person, manager in managers.items():
+            if manager is not None:
+                children.setdefault(manager, []).append(person)
+        frontier = [user.id]
+        while frontier:
+            frontier = [c for p in frontier for c in children.get(p, ())
+                        if c not in below and c != user.id]
+            below.update(frontier)
+        found = Standing(user.id, _line_ids(user.id, managers), frozenset(below))
+        cache[user.id] = found
+    return found
+
+
+def forget_standing() -> None:
+    """Drop the cached reporting lines (after a change of them within one request)."""
+    if has_request_context():
+        g.pop("_meetings_standing", None)
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+def participant_row(meeting: Meeting, user: User) -> MeetingParticipant | None:
+    return next((p for p in meeting.participants if p.user_id == user.id), None)
+
+
+def can_view_meeting(user: User, meeting: Meeting) -> bool:
+    """The meeting's participants (the organizer included), nobody else."""
+    return _active(user) and participant_row(meeting, user) is not None
+
+
+def can_respond(user: User, meeting: Meeting) -> bool:
+    """A participant may answer (the organizer: take a proposed time, move or cancel) while
+    the meeting is neither cancelled nor over."""
+    return (can_view_meeting(user, meeting) and meeting.status != "cancelled"
+            and meeting.start_at > utcnow())
+
+
+def get_meeting_or_404(meeting_id: int, user: User) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_view_meeting(user, meeting):
+        abort(404)
+    return meeting
+
+
+def visible_meetings_query(user: User) -> Select:
+    if not _active(user):
+        return select(Meeting).where(false())
+    return select(Meeting).where(exists().where(
+        MeetingParticipant.meeting_id == Meeting.id, MeetingParticipant.user_id == user.id))
+
+
+MEETING_FIELDS = ("id", "kind", "kind_label", "status", "status_label", "organizer", "start",
+                  "duration_minutes", "location", "agenda", "sequence", "participants",
+                  "ics_url", "created_at", "updated_at")
+
+
+def meeting_view(user: User, meeting: Meeting) -> ItemView:
+    """What ``user`` (a participant: the caller has checked ``can_view_meeting``) sees of a
+    meeting: all of it.  Actions: ``respond`` while it may be answered, ``log_talk`` for
+    the organizer."""
+    actions = []
+    if can_respond(user, meeting):
+        actions.append("respond")
+    if meeting.organizer_id == user.id:
+        actions.append("log_talk")
+    return ItemView(meeting, MEETING_FIELDS, actions=actions, start=meeting.start_at,
+                    kind_label=str(KIND_LABELS.get(meeting.kind, meeting.kind)))
+
+
+# --- talk logs ----------------------------------------------------------------------------
+
+def is_talk_participant(user: User, talk: TalkLog) -> bool:
+    return any(p.user_id == user.id for p in talk.participants)
+
+
+def oversees_all_talks(user: User) -> bool:
+    """HR and the GM office read the shared part of every talk log (but those that bypass
+    them)."""
+    return is_gm_office(user) or is_hr(user)
+
+
+def bypasses(talk: TalkLog, user: User) -> bool:
+    """Whether ``talk`` is a skip-level talk that goes around ``user`` (see the module
+    docstring).  A participant is never bypassed."""
+    if talk.kind != SKIP_LEVEL or is_talk_participant(user, talk):
+        return False
+    juniors = [p.user_id for p in talk.participants if p.user_id != talk.author_id]
+    return standing(user).bypassed_by(talk.author_id, juniors)
+
+
+def bypassed_ids(talk: TalkLog) -> frozenset[int]:
+    """Everybody a skip-level talk goes around: the managers between each other participant
+    and the author in the current reporting line (empty for any other kind)."""
+    if talk.kind != SKIP_LEVEL:
+        return frozenset()
+    managers = dict(db.session.execute(select(User.id, User.manager_id)).all())
+    members = {p.user_id for p in talk.participants}
+    out: set[int] = set()
+    for p in talk.participants:
+        if p.user_id == talk.author_id:
+            continue
+        line = _line_ids(p.user_id, managers)
+        if talk.author_id in line:
+            out.update(line[:line.index(talk.author_id)])
+    return frozenset(out - members)
+
+
+def can_view_talk(user: User, talk: TalkLog) -> bool:
+    """The shared part: participants; their managers up the line, HR and the GM office —
+    unless the talk is a skip-level talk that bypasses them."""
+    if not _active(user):
+        return False
+    if is_talk_participant(user, talk):
+        return True
+    if bypasses(talk, user):
+        return False
+    if oversees_all_talks(user):
+        return True
+    mine = standing(user)
+    return any(p.user_id in mine.below for p in talk.participants)
+
+
+def can_see_private_note(user: User, talk: TalkLog) -> bool:
+    return _active(user) and talk.author_id == user.id
+
+
+def private_note_for(user: User, talk: TalkLog) -> str | None:
+    """The private note when ``user`` wrote it, else None (never an empty-string hint)."""
+    return talk.private_note if can_see_private_note(user, talk) else None
+
+
+def visible_talks_query(user: User) -> Select:
+    """The talk logs whose shared part ``user`` may read (``can_view_talk`` as SQL)."""
+    if not _active(user):
+        return select(TalkLog).where(false())
+    mine = standing(user)
+    took_part = exists().where(TalkParticipant.talk_id == TalkLog.id,
+                               TalkParticipant.user_id == user.id)
+    rules = [took_part]
+    if mine.above and mine.below:
+        # A skip-level talk by somebody above me with somebody below me goes around me.
+        bypassing = and_(TalkLog.kind == SKIP_LEVEL, TalkLog.author_id.in_(mine.above),
+                         exists().where(TalkParticipant.talk_id == TalkLog.id,
+                                        TalkParticipant.user_id.in_(mine.below)))
+    else:
+        bypassing = false()
+    if oversees_all_talks(user):
+        rules.append(not_(bypassing))
+    elif mine.below:
+        rules.append(and_(not_(bypassing), exists().where(
+            TalkParticipant.talk_id == TalkLog.id, TalkParticipant.user_id.in_(mine.below))))
+    return select(TalkLog).where(or_(*rules))
+
+
+def get_talk_or_404(talk_id: int, user: User) -> TalkLog:
+    talk = db.session.get(TalkLog, talk_id)
+    if talk is None or not can_view_talk(user, talk):
+        abort(404)
+    return talk
+
+
+def can_acknowledge(user: User, talk: TalkLog) -> bool:
+    """The other participants (not the author) acknowledge the shared part or comment."""
+    return _active(user) and is_talk_participant(user, talk) and talk.author_id != user.id
+
+
+def can_complete_item(user: User, item: ActionItem) -> bool:
+    """A participant of the talk the item was agreed in marks it done."""
+    return (item.done_at is None and _active(user)
+            and is_talk_participant(user, item.talk))
+
+
+def get_item_or_404(item_id: int, user: User) -> ActionItem:
+    item = db.session.get(ActionItem, item_id)
+    if item is None or not can_view_talk(user, item.talk):
+        abort(404)
+    return item
+
+
+#: The shared part of a talk log, by the names the API uses (and the pages mark).
+TALK_FIELDS = ("id", "number", "kind", "kind_label", "author", "held_at", "duration_minutes",
+               "topics", "agreements", "participants", "action_items", "meeting_id",
+               "created_at")
+
+
+def talk_view(user: User, talk: TalkLog) -> ItemView:
+    """What ``user`` sees of a talk log the caller has already found visible
+    (``get_talk_or_404`` or ``visible_talks_query``): the shared part, and ``private_note``
+    for its author alone (when there is one).
+
+    Actions: ``acknowledge`` (the other participants), ``complete_items`` (participants,
+    for the items not yet done), ``log_next`` (participants), ``open_meeting`` (the
+    participants of the meeting the talk was held in)."""
+    fields = list(TALK_FIELDS)
+    if can_see_private_note(user, talk) and talk.private_note:
+        fields.append("private_note")
+    actions = []
+    participant = _active(user) and is_talk_participant(user, talk)
+    if can_acknowledge(user, talk):
+        actions.append("acknowledge")
+    if participant:
+        actions += ["complete_items", "log_next"]
+    if talk.meeting_id is not None and talk.meeting is not None \
+            and can_view_meeting(user, talk.meeting):
+        actions.append("open_meeting")
+    return ItemView(talk, fields, actions=actions,
+                    kind_label=str(KIND_LABELS.get(talk.kind, talk.kind)))
+
+
+# --- appeals ------------------------------------------------------------------------------
+
+def can_view_appeal(user: User, appeal: Any) -> bool:
+    """The employee who filed it and the skip-level superior it goes to, nobody else."""
+    return _active(user) and user.id in (appeal.employee_id, appeal.superior_id)
+
+
+# --- compliance and the monthly summary ---------------------------------------------------
+
+def compliance_scope(viewer: User) -> set[int] | None:
+    """The people whose talks ``viewer`` may follow (None: everybody, the GM office): the
+    viewer, everybody below them in the reporting line, everybody in the departments they
+    head and those departments' sub-departments."""
+    if is_gm_office(viewer):
+        return None
+    ids = {viewer.id} | set(standing(viewer).below)
+    for dept in heads_of(viewer):
+        subtree = [d.id for d in department_subtree(dept)]
+        ids |= set(db.session.scalars(select(User.id).where(User.department_id.in_(subtree))))
+    return ids
+
+
+def may_view_compliance(viewer: User) -> bool:
+    """The compliance pages exist for managers, department heads and the GM office."""
+    if not viewer.is_authenticated:
+        return False
+    return is_gm_office(viewer) or bool(direct_reports(viewer)) or bool(heads_of(viewer))
+
+
+def can_view_compliance(viewer: User, subject: User | Department) -> bool:
+    """May ``viewer`` see the talks owed by or to a person, or a department's compliance?"""
+    if not viewer.is_authenticated:
+        return False
+    if is_gm_office(viewer):
+        return True
+    if isinstance(subject, Department):
+        return heads_department(viewer, subject)
+    if subject.id == viewer.id:
+        return True
+    return subject.id in (compliance_scope(viewer) or set())
+
+
+def can_view_summary(viewer: User) -> bool:
+    return is_gm_office(viewer)
+
+
+def can_configure(viewer: User) -> bool:
+    """协作岗位 pairs and appraisal dates: the admin and HR."""
+    return is_admin(viewer) or is_hr(viewer)
+
+
+def may_open_occasions(viewer: User) -> bool:
+    return is_hr(viewer) or bool(direct_reports(viewer))
+
+
+def can_open_occasion(viewer: User, employee: User) -> bool:
+    """HR for anybody, a manager for their direct reports."""
+    return is_hr(viewer) or employee.manager_id == viewer.id
+
+
+def item_bypasses(viewer: User, item: Any) -> bool:
+    """Whether an obligation (``hub.meetings.obligations.Item``) is a skip-level talk that
+    goes around ``viewer`` (its two sides never are)."""
+    if item.kind != SKIP_LEVEL or viewer.id in (item.senior.id, item.junior.id):
+        return False
+    return standing(viewer).bypassed_by(item.senior.id, (item.junior.id,))
+
+
+def visible_items(viewer: User, items: Iterable[Any]) -> list[Any]:
+    """The obligations ``viewer`` may see: appeals by their two sides only; the rest by the
+    compliance scope, but never a skip-level talk that goes around the viewer."""
+    scope = compliance_scope(viewer)
+    out = []
+    for item in items:
+        if item.source == "appeal":
+            if viewer.id in (item.senior.id, item.junior.id):
+                out.append(item)
+        elif item_bypasses(viewer, item):
+            continue
+        elif scope is None or item.senior.id in scope or viewer.id in (item.senior.id,
+                                                                          item.junior.id):
+            out.append(item)
+    return out
