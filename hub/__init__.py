@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese stays readable in API answers
     configure(app, config)
     register_extensions(app)
+    register_hooks(app)
     register_request_hooks(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -77,6 +78,26 @@ def register_extensions(app: Flask) -> None:
     from hub.common.worker import configure_worker
 
     configure_worker(app)
+
+
+def register_hooks(app: Flask) -> None:
+    """The features' answers to what the layers below them announce: ``hub.org`` and
+    ``hub.common`` import no feature, so the features connect here."""
+    from hub.common.templating import set_unread_counter
+    from hub.common.worker import register_delivery
+    from hub.notifications.sender import deliver_due
+    from hub.notifications.services import unread_count
+    from hub.org.signals import user_deactivated
+
+    user_deactivated.connect(_revoke_credentials_of_deactivated, sender=app, weak=False)
+    register_delivery(app, deliver_due)
+    set_unread_counter(app, unread_count)
+
+
+def _revoke_credentials_of_deactivated(_app: Flask, *, user) -> None:
+    from hub.auth.services import revoke_all_credentials
+
+    revoke_all_credentials(user)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import io
 import secrets
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -35,7 +44,8 @@ from hub.admin.org_import import (
     organisation_snapshot,
     store_upload,
 )
-from hub.auth.services import set_password
+from hub.auth.loading import SESSION_KEY
+from hub.auth.services import set_password, start_session
 from hub.extensions import db
 from hub.org.directory import Page, _escape_like, search_people
 from hub.org.importer import MAX_BYTES, SheetError, plan_import, read_sheet, template_csv
@@ -272,6 +282,9 @@ def reset_password(user_id: int):
         generated = form.mode.data == "generate"
         password = random_password() if generated else form.new_password.data
         set_password(user, password)
+        if user.id == current_user.id:
+            # Resetting one's own password ends every other session, not this one.
+            session[SESSION_KEY] = start_session(user)
         db.session.commit()
         # Rendered, not redirected: the generated password exists only in this response.
         return render_template("admin/password_done.html", user=user,

@@ -45,12 +45,14 @@ def hash_password(password: str) -> str:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end every session and token the user had."""
+    """Set a new password and end every session and API token the user had: whoever knew
+    the old password may have made either.  The browser that changed its own password is
+    given a fresh session by the caller (``start_session``)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    revoke_all_credentials(user, tokens=False)
+    revoke_all_credentials(user)
     db.session.flush()
 
 
@@ -129,20 +131,19 @@ def end_session(secret: str | None) -> None:
     )
 
 
-def revoke_all_credentials(user: User, *, tokens: bool = True) -> None:
-    """End every session of ``user`` (and, unless told otherwise, every API token)."""
+def revoke_all_credentials(user: User) -> None:
+    """End every session and every API token of ``user``."""
     now = utcnow()
     db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    if tokens:
-        db.session.execute(
-            update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 # --- API tokens ------------------------------------------------------------------------

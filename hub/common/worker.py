@@ -34,6 +34,19 @@ class Job:
 #: Periodic jobs, registered by the features at import time.
 JOBS: dict[str, Job] = {}
 
+#: A feature that queued work for the worker sets this in ``db.session.info``; the commit
+#: then wakes the worker thread at once (a rollback forgets it).
+WAKE_WORKER = "hub.wake_worker"
+
+
+def register_delivery(app: Flask, deliver: Callable[[], int]) -> None:
+    """Have every pass of the worker call ``deliver`` after the periodic jobs (the mail
+    outbox's sender, registered in ``hub.register_hooks``); it returns how many items it
+    delivered."""
+    deliveries = app.extensions.setdefault("hub.worker_deliveries", [])
+    if deliver not in deliveries:
+        deliveries.append(deliver)
+
 
 def periodic_job(name: str, every_seconds: int):
     def register(func):
@@ -60,10 +73,8 @@ def run_jobs(force: bool = False) -> list[str]:
 
 
 def work_once(force_jobs: bool = False) -> int:
-    from hub.notifications.sender import deliver_due
-
     run_jobs(force=force_jobs)
-    return deliver_due()
+    return sum(deliver() for deliver in current_app.extensions.get("hub.worker_deliveries", ()))
 
 
 class BackgroundWorker(ProcessThread):
@@ -88,18 +99,14 @@ class BackgroundWorker(ProcessThread):
 
 
 def _wake_after_commit(session: Session) -> None:
-    from hub.notifications.services import MAIL_QUEUED
-
-    if session.info.pop(MAIL_QUEUED, False):
+    if session.info.pop(WAKE_WORKER, False):
         worker = current_app.extensions.get("hub_worker") if current_app else None
         if worker is not None:
             worker.wake.set()
 
 
 def _forget_after_rollback(session: Session, _previous_transaction) -> None:
-    from hub.notifications.services import MAIL_QUEUED
-
-    session.info.pop(MAIL_QUEUED, None)
+    session.info.pop(WAKE_WORKER, None)
 
 
 def job_context(app: Flask):

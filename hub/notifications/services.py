@@ -6,12 +6,13 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from hub.common.time import utcnow
+from hub.common.worker import WAKE_WORKER
 from hub.extensions import db
 from hub.notifications.models import Notification, OutboxMail
 from hub.org.models import User
 
 #: session.info key: the transaction queued mail, so the worker is woken after the commit.
-MAIL_QUEUED = "hub.mail_queued"
+MAIL_QUEUED = WAKE_WORKER
 #: An e-mail attachment: (filename, MIME type, text content).
 Attachment = tuple[str, str, str]
 

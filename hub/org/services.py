@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -23,6 +24,7 @@ from hub.org.models import (
     User,
     UserRole,
 )
+from hub.org.signals import user_deactivated
 
 
 class OrgError(ValueError):
@@ -217,15 +219,14 @@ def deactivate_user(user: User, *, by: User | None = None) -> list[User]:
     """Deactivate ``user``: their reports move to ``user``'s own manager, they stop heading
     departments, and every session and API token they hold is revoked.  Returns the moved
     reports."""
-    from hub.auth.services import revoke_all_credentials  # auth depends on org, not back
-
     moved = direct_reports(user)
     for report in moved:
         set_manager(report, user.manager, by=by)
     for dept in heads_of(user):
         dept.head = None
     user.active = False
-    revoke_all_credentials(user)
+    # Sign-in connects here (hub.register_hooks) and revokes every session and token.
+    user_deactivated.send(current_app._get_current_object(), user=user)
     db.session.flush()
     return moved
 

@@ -193,8 +193,8 @@ def test_token_of_a_user_marked_inactive_stops_working(client, create_user, bear
     assert_error(client.get(f"{API}/me", headers=headers), 401, "unauthorized")
 
 
-def test_logout_and_password_change_keep_api_tokens(app, client, create_user, get_token,
-                                                    get_csrf):
+def test_logout_keeps_api_tokens_and_a_password_change_revokes_them(
+        app, client, create_user, get_token, get_csrf):
     user = create_user("zhang", password="correct-horse")
     token = get_token("zhang", "correct-horse")
     browser = app.test_client()
@@ -204,4 +204,45 @@ def test_logout_and_password_change_keep_api_tokens(app, client, create_user, ge
     assert client.get(f"{API}/me", headers=auth(token)).status_code == 200
     set_password(user, "battery-staple")
     db.session.commit()
-    assert client.get(f"{API}/me", headers=auth(token)).status_code == 200
+    assert_error(client.get(f"{API}/me", headers=auth(token)), 401, "unauthorized")
+
+
+def test_password_change_on_the_page_revokes_every_token_and_other_session(
+        app, create_user, login, get_token, get_csrf):
+    """Whoever knew the old password may have made a token or a session with it: the
+    change ends both; the browser that made the change stays signed in."""
+    user = create_user("zhang", password="correct-horse")
+    token = get_token("zhang", "correct-horse")
+    laptop, phone, api = app.test_client(), app.test_client(), app.test_client()
+    login(laptop, user)
+    login(phone, user)
+    assert api.get(f"{API}/me", headers=auth(token)).status_code == 200
+    response = laptop.post("/account/password", data={
+        "csrf_token": get_csrf(laptop, "/account/password"),
+        "current_password": "correct-horse", "new_password": "battery-staple",
+        "confirm": "battery-staple"})
+    assert response.status_code == 302
+    assert_error(api.get(f"{API}/me", headers=auth(token)), 401, "unauthorized")
+    assert phone.get("/").status_code == 302
+    assert laptop.get("/").status_code == 200
+    new_token = get_token("zhang", "battery-staple")
+    assert api.get(f"{API}/me", headers=auth(new_token)).status_code == 200
+
+
+def test_admin_password_reset_revokes_tokens_and_keeps_a_self_reset_signed_in(
+        app, create_user, login, get_token, get_csrf):
+    admin = create_user("root", password="correct-horse", roles=["admin"])
+    user = create_user("zhang", password="correct-horse")
+    user_token, admin_token = get_token("zhang", "correct-horse"), get_token("root", "correct-horse")
+    console, other_console = app.test_client(), app.test_client()
+    login(console, admin)
+    login(other_console, admin)
+    for target in (user, admin):
+        response = console.post(f"/admin/users/{target.id}/password", data={
+            "csrf_token": get_csrf(console, f"/admin/users/{target.id}/password"),
+            "mode": "generate"})
+        assert response.status_code == 200
+    assert_error(console.get(f"{API}/me", headers=auth(user_token)), 401, "unauthorized")
+    assert_error(console.get(f"{API}/me", headers=auth(admin_token)), 401, "unauthorized")
+    assert other_console.get("/").status_code == 302
+    assert console.get("/admin/users").status_code == 200
