@@ -145,10 +145,13 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from hub.admin.cli import create_admin_command
+    from hub.common.backup import backup_command, restore_command
     from hub.common.worker import tick_command, worker_command
     from hub.demo import demo_data_command
 
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(tick_command)
     app.cli.add_command(worker_command)
