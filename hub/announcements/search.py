@@ -14,14 +14,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from hub.announcements.models import Announcement, AnnouncementAudience
-from hub.announcements.services import (
+from hub.announcements.access import (
     _department_line_ids,
     audience_of,
     audience_roles_of,
     can_view_announcement,
     is_published,
 )
+from hub.announcements.models import Announcement, AnnouncementAudience
 from hub.common.markdown import plain_text
 from hub.common.urls import path_for
 from hub.extensions import db

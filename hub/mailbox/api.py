@@ -20,12 +20,18 @@ from hub.api.schemas import (
     Schema,
     Text,
     Timestamp,
+    ViewSchema,
     page_of,
 )
 from hub.common.errors import api_error
 from hub.common.markdown import render_markdown
-from hub.common.workdays import local_date
 from hub.extensions import db
+from hub.mailbox.access import (
+    get_letter_or_404,
+    letter_summary_view,
+    letter_view,
+    visible_letters,
+)
 from hub.mailbox.models import CATEGORIES, STATUSES
 from hub.mailbox.services import (
     ACTION_LABELS,
@@ -36,15 +42,10 @@ from hub.mailbox.services import (
     SUBJECT_MAX,
     TEXT_MAX,
     LetterError,
-    allowed_actions,
     file_letter,
     filter_letters,
-    get_letter_or_404,
-    is_overdue,
     paginate,
     perform,
-    visible_events,
-    visible_letters,
 )
 from hub.org.models import Department, User
 
@@ -87,12 +88,13 @@ class LetterEventSchema(Schema):
     due_at = Timestamp(allow_none=True)
 
 
-class LetterSummarySchema(Schema):
+class LetterSummarySchema(ViewSchema):
+    """A letter as ``hub.mailbox.access`` lets the caller see it: only the fields its view
+    shows (an anonymous letter has no ``author`` key)."""
+
     computed = {
-        "overdue": lambda letter: is_overdue(letter),
-        "status_label": lambda letter: _label(STATUS_LABELS, letter.status),
-        "category_label": lambda letter: _label(CATEGORY_LABELS, letter.category),
-        "due_date": lambda letter: local_date(letter.due_at) if letter.due_at else None,
+        "status_label": lambda view: _label(STATUS_LABELS, view.status),
+        "category_label": lambda view: _label(CATEGORY_LABELS, view.category),
     }
 
     id = fields.Integer()
@@ -120,9 +122,7 @@ class LetterSchema(LetterSummarySchema):
 
     computed = {
         **LetterSummarySchema.computed,
-        "body_html": lambda letter: str(render_markdown(letter.body)),
-        "history": lambda letter: visible_events(current_user, letter),
-        "allowed_actions": lambda letter: allowed_actions(current_user, letter),
+        "body_html": lambda view: str(render_markdown(view.body)),
     }
 
     body = fields.String(metadata={"description": "Markdown 原文"})
@@ -154,12 +154,15 @@ class NewLetterSchema(Schema):
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     anonymous = fields.Boolean(load_default=False, metadata={
         "description": "匿名：不保存来信人，回复中给出一次查询码"})
+    urgent = fields.Boolean(load_default=False, metadata={
+        "description": "紧急：匿名来信立即登记，不等下一批（更容易从时间上被推断出是谁写的）"})
 
 
 class FiledLetterSchema(Schema):
     id = fields.Integer()
     number = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={
+        "description": "submitted；匿名来信等待下一批登记时为 received（此时没有 id 和登记号）"})
     subject = fields.String()
     category = fields.String()
     anonymous = fields.Boolean()
@@ -191,10 +194,16 @@ def write(args):
 
     An anonymous letter keeps no trace of its writer; the reply carries its receipt code,
     which is shown this once and never again (the writer cannot open it with the token).
+    Unless ``urgent``, it waits for the next batch release into the records: the reply then
+    says ``status: "received"`` and has no id or number (the receipt code follows it).
     """
     filed = file_letter(current_user, **args)
     db.session.commit()
     letter = filed.letter
+    if letter is None:  # held back until the next release (hub.common.holding)
+        return {"status": "received", "subject": args["subject"],
+                "category": args["category"], "anonymous": True,
+                "receipt_code": filed.receipt_code}
     result = {"id": letter.id, "number": letter.number, "status": letter.status,
               "subject": letter.subject, "category": letter.category,
               "anonymous": letter.anonymous}
@@ -213,7 +222,7 @@ def letters(args):
                           category=args["category"], overdue=args["overdue"],
                           department_id=args["department"].id if args["department"] else None)
     items, total = paginate(stmt, args["page"], args["per_page"])
-    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+    return {"items": [letter_summary_view(current_user, item) for item in items], "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
 @blp.route("/<id:letter_id>")
@@ -222,7 +231,7 @@ def letters(args):
 def letter(letter_id: int):
     """One letter with its history (internal notes only for handlers), answer, deadlines,
     attachments and the actions the caller may take."""
-    return get_letter_or_404(letter_id, current_user)
+    return letter_view(current_user, get_letter_or_404(letter_id, current_user))
 
 
 @blp.route("/<id:letter_id>/actions", methods=["POST"])
@@ -238,4 +247,4 @@ def act(args, letter_id: int):
     letter = get_letter_or_404(letter_id, current_user)
     perform(letter, current_user, args.pop("action"), args)
     db.session.commit()
-    return letter
+    return letter_view(current_user, letter)

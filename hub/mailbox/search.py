@@ -13,8 +13,9 @@ from sqlalchemy import select
 from hub.common.markdown import plain_text
 from hub.common.urls import path_for
 from hub.extensions import db
+from hub.mailbox.access import can_view_letter
 from hub.mailbox.models import Letter
-from hub.mailbox.services import STATUS_LABELS, can_view_letter
+from hub.mailbox.services import STATUS_LABELS
 from hub.org.permissions import is_gm_office
 from hub.search.registry import Provider, register
 

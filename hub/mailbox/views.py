@@ -29,6 +29,15 @@ from hub.common.time import utcnow
 from hub.common.workdays import add_working_days, local_date
 from hub.extensions import db
 from hub.mailbox import bp
+from hub.mailbox.access import (
+    allowed_actions,
+    assigned_letters,
+    get_letter_or_404,
+    is_author,
+    letter_summary_view,
+    letter_view,
+    visible_letters,
+)
 from hub.mailbox.forms import (
     ACTION_FORMS,
     NOBODY,
@@ -44,20 +53,11 @@ from hub.mailbox.services import (
     CATEGORY_LABELS,
     STATUS_LABELS,
     LetterError,
-    acceptance_overdue,
-    allowed_actions,
-    assigned_letters,
-    assignment_overdue,
     bulk_accept,
     file_letter,
     filter_letters,
-    get_letter_or_404,
-    is_author,
-    is_overdue,
     paginate,
     perform,
-    visible_events,
-    visible_letters,
 )
 from hub.org.directory import Page
 from hub.org.models import User
@@ -89,9 +89,6 @@ def letter_action(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-bp.add_app_template_global(is_overdue, "letter_overdue")
-
-
 @bp.app_template_global()
 def mailbox_desk(user: User) -> str | None:
     """Where the navigation's "来信处理" leads ``user``: the GM office's inbox, the 督办 list
@@ -114,7 +111,7 @@ def write():
         try:
             filed = file_letter(current_user, subject=form.subject.data, body=form.body.data,
                                 category=form.category.data, anonymous=form.is_anonymous,
-                                uploads=form.attachments.data)
+                                urgent=form.urgent.data, uploads=form.attachments.data)
         except (LetterError, AttachmentError) as error:
             db.session.rollback()
             show_error(form, error)
@@ -123,7 +120,8 @@ def write():
             if filed.receipt_code:
                 # Shown once, in this response only: never in a URL, the session or a log.
                 return render_template("mailbox/filed_anonymously.html",
-                                       number=filed.letter.number, code=filed.receipt_code)
+                                       number=filed.letter.number if filed.letter else None,
+                                       code=filed.receipt_code)
             flash(_("来信已提交，登记号 %(number)s。总经办将在两个工作日内受理。",
                     number=filed.letter.number), "success")
             return redirect(url_for("mailbox.letter", letter_id=filed.letter.id))
@@ -198,12 +196,14 @@ def letter_list(template: str, stmt, per_page: int, departments: bool = False, *
     if not departments:
         criteria["department_id"] = None
     items, total = paginate(filter_letters(stmt, **criteria), form.page_number(), per_page)
-    page = Page(items=items, total=total, page=form.page_number(), per_page=per_page)
+    now = utcnow()
+    page = Page(items=[letter_summary_view(current_user, item, now) for item in items],
+                total=total, page=form.page_number(), per_page=per_page)
     query_args = form.query_args()
     if not departments:
         query_args["department"] = None
     return render_template(template, form=form, page=page, query_args=query_args,
-                           now=utcnow(), **context)
+                           **context)
 
 
 def handler_choices() -> list[SelectChoice]:
@@ -285,11 +285,8 @@ def letter_page(letter: Letter, failed: tuple[str, ActionForm] | None = None,
             forms[action] = form  # its errors show next to its fields
         else:  # an action that is not (or no longer) possible: say why above the page
             problem = " ".join(m for messages in form.errors.values() for m in messages)
+    view = letter_view(current_user, letter)
     return render_template(
-        "mailbox/letter.html", letter=letter, forms=forms, problem=problem,
-        body=render_markdown(letter.body),
-        events=visible_events(current_user, letter),
-        writer_view=is_author(current_user, letter),
-        acceptance_overdue=acceptance_overdue(letter),
-        assignment_overdue=assignment_overdue(letter),
+        "mailbox/letter.html", letter=letter, view=view, forms=forms, problem=problem,
+        body=render_markdown(view.body), writer_view=is_author(current_user, letter),
     ), status

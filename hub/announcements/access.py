@@ -1,0 +1,354 @@
+"""Who may see and do what with announcements (公告, SPEC §3): publishing rights, reading,
+confirmation lists, reminders and exports; and ``announcement_view``, what one person sees
+of one announcement, which the page, the API, notifications and the search all read.
+
+Visibility (``can_view_announcement`` for one item, ``visible_announcements_query`` for
+many):
+
+* **Its audience** may read an announcement once it is published (``publish_at <= now``),
+  never before.  A person is in the audience when a rule of the announcement's audience
+  matches them *now*: ``all``; ``department`` D when their current department is D or
+  below D; ``role`` R when they hold the org role R (``gm_office``, ``hr``, ``admin``) or
+  the derived role (``department_head``: heads a department; ``manager``: has active
+  direct reports).  An expired announcement (``expires_at <= now``) leaves the feed but
+  stays readable for its audience in the archive.
+* **Its author** may read it at any time, published or not.
+* **The GM office** (role ``gm_office``) may read every announcement at any time.
+* Nobody else, and no inactive account.  Anything else is a 404.
+
+Confirmation lists (``can_view_confirmations``, ``confirmation_scope``): the GM office and
+the author see the whole audience; a department head sees the audience members in the
+departments they head and below, for a published announcement; nobody else.  A head who is
+not in the audience (an announcement to a sub-department only) sees the list with the
+announcement's number and title, never its text: that is not "reading" it, and the search
+index must not count it as readable for them.  Reminders and the export follow the list.
+
+What a reader sees of an announcement (``announcement_view``): everything a published
+announcement says, for its readers; whether and when *they* confirmed, and what changed
+since the version they confirmed, only for a reader who is asked to confirm; the
+confirmation list's link for who may open that list; the edit link for who may manage it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import Select, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import aliased
+
+from hub.announcements.models import (
+    AUDIENCE_ROLES,
+    KINDS,
+    Announcement,
+    AnnouncementAudience,
+    AnnouncementConfirmation,
+)
+from hub.common.time import utcnow
+from hub.extensions import db
+from hub.org.models import ROLES, Department, User, UserRole
+from hub.org.permissions import is_gm_office, is_hr
+from hub.org.services import department_path, department_subtree, heads_of
+
+#: What HR may publish on its own (to anyone).
+HR_KINDS = ("policy", "notice")
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom an announcement is for: the whole company, or departments (with their
+    sub-departments) and/or roles."""
+
+    everyone: bool = False
+    department_ids: tuple[int, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everyone or self.department_ids or self.roles)
+
+
+def audience_of(announcement: Announcement) -> Audience:
+    rules = announcement.audience
+    return Audience(
+        everyone=any(r.kind == "all" for r in rules),
+        department_ids=tuple(r.department_id for r in rules if r.kind == "department"),
+        roles=tuple(r.role for r in rules if r.kind == "role"),
+    )
+
+
+# --- who somebody is, for the audience rules ------------------------------------------------
+
+def headed_subtree_ids(user: User) -> set[int]:
+    """The departments ``user`` heads and everything below them."""
+    ids: set[int] = set()
+    for dept in heads_of(user):
+        ids.update(d.id for d in department_subtree(dept))
+    return ids
+
+
+def _has_reports(user: User) -> bool:
+    return db.session.scalar(select(exists().where(
+        User.manager_id == user.id, User.active.is_(True)))) or False
+
+
+def audience_roles_of(user: User) -> set[str]:
+    """The roles of ``user`` that an audience can name, derived ones included."""
+    roles = set(user.roles) & set(AUDIENCE_ROLES)
+    if heads_of(user):
+        roles.add("department_head")
+    if _has_reports(user):
+        roles.add("manager")
+    return roles
+
+
+def _department_line_ids(user: User) -> list[int]:
+    return [d.id for d in department_path(user.department)] if user.department else []
+
+
+# --- publishing rights -----------------------------------------------------------------------
+
+def publishable_kinds(user: User) -> list[str]:
+    """The kinds ``user`` may publish to at least some audience."""
+    if not user.is_authenticated or not user.active:
+        return []
+    if is_gm_office(user) or heads_of(user):
+        return list(KINDS)
+    if is_hr(user):
+        return list(HR_KINDS)
+    return []
+
+
+def can_publish(user: User, kind: str, audience: Audience) -> bool:
+    """The GM office to anyone; HR to anyone for ``policy`` and ``notice``; a department
+    head to departments in the subtree they head (any kind); nobody else."""
+    if not user.is_authenticated or not user.active or kind not in KINDS or audience.empty:
+        return False
+    if is_gm_office(user):
+        return True
+    if is_hr(user) and kind in HR_KINDS:
+        return True
+    if audience.everyone or audience.roles or not audience.department_ids:
+        return False
+    return set(audience.department_ids) <= headed_subtree_ids(user)
+
+
+def publishable_department_ids(user: User) -> set[int] | None:
+    """The departments ``user`` may address (None: any)."""
+    if is_gm_office(user) or is_hr(user):
+        return None
+    return headed_subtree_ids(user)
+
+
+def can_manage(user: User, announcement: Announcement) -> bool:
+    """The author and the GM office: they see drafts and scheduled ones, and may edit."""
+    return user.is_authenticated and user.active and (
+        announcement.author_id == user.id or is_gm_office(user))
+
+
+# --- who may read what ----------------------------------------------------------------------
+
+def in_audience(user: User, announcement: Announcement) -> bool:
+    """Whether ``user`` is in the audience now (the Python form of ``_addressed_to``)."""
+    if not user.is_authenticated or not user.active:
+        return False
+    audience = audience_of(announcement)
+    if audience.everyone:
+        return True
+    if set(audience.department_ids) & set(_department_line_ids(user)):
+        return True
+    return bool(set(audience.roles) & audience_roles_of(user))
+
+
+def is_published(announcement: Announcement, now: datetime | None = None) -> bool:
+    return announcement.publish_at <= (now or utcnow())
+
+
+def is_expired(announcement: Announcement, now: datetime | None = None) -> bool:
+    return announcement.expires_at is not None and announcement.expires_at <= (now or utcnow())
+
+
+def is_pinned(announcement: Announcement, now: datetime | None = None) -> bool:
+    return announcement.pinned and (announcement.pinned_until is None
+                                    or announcement.pinned_until > (now or utcnow()))
+
+
+def can_view_announcement(user: User, announcement: Announcement,
+                          now: datetime | None = None) -> bool:
+    """See the module docstring: the audience once published, the author, the GM office."""
+    if not user.is_authenticated or not user.active:
+        return False
+    if can_manage(user, announcement):
+        return True
+    return is_published(announcement, now) and in_audience(user, announcement)
+
+
+def _department_line(user: User):
+    """SQL: the ids of ``user``'s department and every department above it (a recursive
+    query, so the feed needs no look-up of the tree first; UNION stops at a loop)."""
+    line = (select(Department.id, Department.parent_id)
+            .where(Department.id == user.department_id).cte("department_line", recursive=True))
+    above = aliased(Department)
+    line = line.union(select(above.id, above.parent_id).where(above.id == line.c.parent_id))
+    return select(line.c.id)
+
+
+def addressed_to(user: User):
+    """SQL: the announcements whose audience includes ``user`` now (the query form of
+    ``in_audience``).  Only the user's own roles are read from memory (loaded with the
+    user); department heads, managers and the department line are part of the query."""
+    org_roles = sorted(set(user.roles) & set(AUDIENCE_ROLES))
+    role = AnnouncementAudience.kind == "role"
+    rules = [
+        AnnouncementAudience.kind == "all",
+        and_(AnnouncementAudience.kind == "department",
+             AnnouncementAudience.department_id.in_(_department_line(user))),
+        and_(role, AnnouncementAudience.role == "department_head",
+             exists().where(Department.head_id == user.id)),
+        and_(role, AnnouncementAudience.role == "manager",
+             exists().where(User.manager_id == user.id, User.active.is_(True))),
+    ]
+    if org_roles:
+        rules.append(and_(role, AnnouncementAudience.role.in_(org_roles)))
+    return Announcement.id.in_(select(AnnouncementAudience.announcement_id).where(or_(*rules)))
+
+
+def visible_announcements_query(user: User, *, include_expired: bool = False,
+                                now: datetime | None = None) -> Select:
+    """The feed of ``user`` as one query: published announcements addressed to them (the
+    archive, ``include_expired``, keeps the expired ones).  The author's and the GM office's
+    unpublished ones are in ``managed_announcements_query`` instead."""
+    stmt = select(Announcement)
+    if not user.is_authenticated or not user.active:
+        return stmt.where(false())
+    now = now or utcnow()
+    stmt = stmt.where(Announcement.publish_at <= now, addressed_to(user))
+    if not include_expired:
+        stmt = stmt.where(or_(Announcement.expires_at.is_(None), Announcement.expires_at > now))
+    return stmt
+
+
+def managed_announcements_query(user: User) -> Select:
+    """What ``user`` published (everything for the GM office), scheduled ones included."""
+    stmt = select(Announcement)
+    if not user.is_authenticated or not user.active:
+        return stmt.where(false())
+    if is_gm_office(user):
+        return stmt
+    return stmt.where(Announcement.author_id == user.id)
+
+
+def followed_up_query(user: User, now: datetime | None = None) -> Select:
+    """For a department head: published announcements to be confirmed that are addressed
+    to the whole company, to a department they head (or below it) or to one above it —
+    the ones whose confirmation list for their departments they follow up."""
+    headed = headed_subtree_ids(user)
+    if not headed:
+        return select(Announcement).where(false())
+    above: set[int] = set()
+    for dept in heads_of(user):
+        above.update(d.id for d in department_path(dept))
+    rules = select(AnnouncementAudience.announcement_id).where(or_(
+        AnnouncementAudience.kind == "all",
+        and_(AnnouncementAudience.kind == "department",
+             AnnouncementAudience.department_id.in_(headed | above))))
+    return select(Announcement).where(
+        Announcement.requires_confirmation.is_(True),
+        Announcement.publish_at <= (now or utcnow()), Announcement.id.in_(rules))
+
+
+def get_announcement_or_404(announcement_id: int, user: User) -> Announcement:
+    announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or not can_view_announcement(user, announcement):
+        abort(404)
+    return announcement
+
+
+def _unconfirmed_by(user: User):
+    return ~exists().where(
+        AnnouncementConfirmation.announcement_id == Announcement.id,
+        AnnouncementConfirmation.version == Announcement.version,
+        AnnouncementConfirmation.user_id == user.id)
+
+
+def unconfirmed_query(user: User, now: datetime | None = None) -> Select:
+    """Announcements in ``user``'s feed that ask ``user`` to confirm the current version."""
+    return visible_announcements_query(user, now=now).where(
+        Announcement.requires_confirmation.is_(True), _unconfirmed_by(user))
+
+
+def unconfirmed_count(user: User) -> int:
+    stmt = unconfirmed_query(user).with_only_columns(func.count(Announcement.id))
+    return db.session.scalar(stmt) or 0
+
+
+def first_unconfirmed(user: User) -> Announcement | None:
+    return db.session.scalar(unconfirmed_query(user).order_by(
+        Announcement.publish_at, Announcement.id).limit(1))
+
+
+# --- the audience as people ------------------------------------------------------------------
+
+def _audience_clause(audience: Audience):
+    """SQL on ``User``: the people an audience names now."""
+    if audience.everyone:
+        return true()
+    rules = []
+    if audience.department_ids:
+        ids: set[int] = set()
+        for dept_id in audience.department_ids:
+            dept = db.session.get(Department, dept_id)
+            if dept is not None:
+                ids.update(d.id for d in department_subtree(dept))
+        rules.append(User.department_id.in_(ids))
+    for role in audience.roles:
+        if role in ROLES:
+            rules.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+        elif role == "department_head":
+            rules.append(User.id.in_(select(Department.head_id).where(
+                Department.head_id.is_not(None))))
+        elif role == "manager":
+            report = aliased(User)
+            rules.append(User.id.in_(select(report.manager_id).where(
+                report.manager_id.is_not(None), report.active.is_(True))))
+    return or_(*rules) if rules else false()
+
+
+def audience_members(announcement: Announcement) -> Select:
+    """The active people in the audience now."""
+    return select(User).where(User.active.is_(True),
+                              _audience_clause(audience_of(announcement)))
+
+
+def confirmation_scope(user: User, announcement: Announcement) -> Select:
+    """The people whose confirmations ``user`` may see: the whole audience for the GM office
+    and the author; for a department head, the audience within the departments they head
+    (and below); nobody for anybody else."""
+    members = audience_members(announcement)
+    if not user.is_authenticated or not user.active or not announcement.requires_confirmation:
+        return members.where(false())
+    if can_manage(user, announcement):
+        return members
+    headed = headed_subtree_ids(user)
+    if not headed or not is_published(announcement):
+        return members.where(false())
+    return members.where(User.department_id.in_(headed))
+
+
+def can_view_confirmations(user: User, announcement: Announcement) -> bool:
+    if not can_view_announcement(user, announcement) and not heads_of(user):
+        return False
+    if not announcement.requires_confirmation:
+        return False
+    if can_manage(user, announcement):
+        return True
+    return bool(db.session.scalar(select(confirmation_scope(user, announcement).exists())))
+
+
+def get_confirmable_or_404(announcement_id: int, user: User) -> Announcement:
+    """An announcement whose confirmation list ``user`` may see (a department head may see
+    the list of an announcement to their department without being in its audience)."""
+    announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or not can_view_confirmations(user, announcement):
+        abort(404)
+    return announcement
