@@ -23,6 +23,9 @@ def _asset_dir(name: str) -> str:
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from hub.common.files import restrict_umask
+
+    restrict_umask()  # before anything is created: data files 0600, folders 0700
     app = Flask(
         __name__,
         template_folder=_asset_dir("templates"),
@@ -41,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     register_jinja(app)
     bootstrap_embedded_default(app)
+    warn_about_open_files(app)
     return app
 
 
@@ -146,6 +150,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from hub.admin.cli import create_admin_command
     from hub.common.backup import backup_command, restore_command
+    from hub.common.files import doctor_command
     from hub.common.worker import tick_command, worker_command
     from hub.demo import demo_data_command
 
@@ -155,12 +160,19 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(tick_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(doctor_command)
 
 
 def register_jinja(app: Flask) -> None:
     from hub.common.templating import configure_jinja
 
     configure_jinja(app)
+
+
+def warn_about_open_files(app: Flask) -> None:
+    from hub.common.files import warn_at_startup
+
+    warn_at_startup(app)
 
 
 def bootstrap_embedded_default(app: Flask) -> None:
