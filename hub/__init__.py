@@ -55,6 +55,9 @@ def configure(app: Flask, config: dict | None) -> None:
     from hub.common.logging import configure_logging
 
     configure_logging(app)
+    from hub.common.security import trust_proxies
+
+    trust_proxies(app)
 
 
 def register_extensions(app: Flask) -> None:
