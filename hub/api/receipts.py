@@ -22,6 +22,7 @@ from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import Schema, Text, Timestamp
+from hub.common import holding
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.mailbox import services as mailbox
@@ -100,13 +101,44 @@ def event_kind(event) -> ItemKind:
     return next(kind for kind in ITEM_KINDS if isinstance(event, kind.event_model))
 
 
+@dataclass(frozen=True)
+class HeldView:
+    """An anonymous filing still in the holding table (``hub.common.holding``): received,
+    not yet recorded, so it has no number, history or answer yet."""
+
+    kind: str
+    subject: str
+    category: str | None
+    report_kind: str | None
+    status: str = "received"
+    number = None
+    filed_on = None
+    answer = None
+    answered_at = None
+
+    @classmethod
+    def of(cls, held: holding.HeldFiling) -> HeldView:
+        fields_ = held.fields
+        return cls(held.kind, fields_.get("subject", ""),
+                   fields_.get("category") if held.kind == "letter" else None,
+                   fields_.get("kind") if held.kind == "report" else None)
+
+
 def item_by_code_or_404(code: str):
-    """The letter or report the code opens; a wrong code is a 404 whatever it looked like."""
+    """The letter or report the code opens (a ``HeldView`` while it is held back); a wrong
+    code is a 404 whatever it looked like."""
     for kind in ITEM_KINDS:
         item = kind.find(code)
         if item is not None:
             return item
+    held = holding.held_by_receipt(code)
+    if held is not None:
+        return HeldView.of(held)
     abort(404, message=_("查询码不正确。"))
+
+
+def _held_or(compute: Callable[[object], object], held: Callable[[HeldView], object]):
+    return lambda item: held(item) if isinstance(item, HeldView) else compute(item)
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -133,26 +165,36 @@ class ReceiptEventSchema(Schema):
 
 class ReceiptViewSchema(Schema):
     computed = {
-        "kind": lambda item: item_kind(item).name,
-        "report_kind": lambda item: item.kind if isinstance(item, Report) else None,
-        "report_kind_label": lambda item: (str(reports.KIND_LABELS[item.kind])
-                                           if isinstance(item, Report) else None),
-        "category": lambda item: item.category if isinstance(item, Letter) else None,
-        "status_label": lambda item: str(item_kind(item).status_labels[item.status]),
-        "history": lambda item: item_kind(item).events(item),
+        "kind": _held_or(lambda item: item_kind(item).name, lambda held: held.kind),
+        "report_kind": _held_or(lambda item: item.kind if isinstance(item, Report) else None,
+                                lambda held: held.report_kind),
+        "report_kind_label": _held_or(
+            lambda item: str(reports.KIND_LABELS[item.kind]) if isinstance(item, Report)
+            else None,
+            lambda held: str(reports.KIND_LABELS[held.report_kind]) if held.report_kind
+            else None),
+        "category": _held_or(lambda item: item.category if isinstance(item, Letter) else None,
+                             lambda held: held.category),
+        "status_label": _held_or(
+            lambda item: str(item_kind(item).status_labels[item.status]),
+            lambda held: _("已收到，登记中")),
+        "history": _held_or(lambda item: item_kind(item).events(item), lambda held: []),
     }
 
     kind = fields.String(metadata={"enum": [kind.name for kind in ITEM_KINDS]})
-    number = fields.String()
+    number = fields.String(allow_none=True, metadata={
+        "description": "登记号；匿名材料登记前（status = received）为 null"})
     subject = fields.String()
     category = fields.String(allow_none=True, metadata={
         "enum": list(LETTER_CATEGORIES), "description": "来信类别（仅来信）"})
     report_kind = fields.String(allow_none=True, metadata={
         "enum": list(KINDS), "description": "建议与举报的类别（仅 kind = report）"})
     report_kind_label = fields.String(allow_none=True)
-    status = fields.String(metadata={"enum": sorted({*LETTER_STATUSES, *REPORT_STATUSES})})
+    status = fields.String(metadata={
+        "enum": sorted({"received", *LETTER_STATUSES, *REPORT_STATUSES}),
+        "description": "received：已收到，登记中（匿名材料在下一批登记前），之后为处理状态"})
     status_label = fields.String()
-    filed_on = fields.Date()
+    filed_on = fields.Date(allow_none=True)
     answer = fields.String(allow_none=True)
     answered_at = Timestamp(allow_none=True)
     history = fields.List(fields.Nested(ReceiptEventSchema))
@@ -169,7 +211,9 @@ class ReceiptViewSchema(Schema):
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def lookup(args):
     """The anonymous filer's view of a letter or a report: status, answer and the history
-    without internal notes or names.  A wrong code is a 404; too many of them a 429."""
+    without internal notes or names.  An anonymous filing that waits for its release into
+    the records answers ``status: "received"`` (已收到，登记中) with no number or history.
+    A wrong code is a 404; too many of them a 429."""
     return item_by_code_or_404(args["code"])
 
 
@@ -183,8 +227,11 @@ def lookup(args):
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def message(args):
     """Add to an anonymous letter or report (dated to the day only).  An archived letter or
-    a closed report takes no more messages (409)."""
+    a closed report takes no more messages (409), nor does a filing not yet recorded
+    (``status: "received"``; try again once it is)."""
     item = item_by_code_or_404(args["code"])
+    if isinstance(item, HeldView):
+        abort(409, message=_("您的材料已收到，正在登记。登记完成后即可在这里补充说明，请稍后再来。"))
     event = item_kind(item).add_message(item, args["text"])
     db.session.commit()
     return event

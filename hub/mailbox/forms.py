@@ -63,6 +63,8 @@ class WriteForm(FlaskForm):
         validators=[InputRequired(_l("请选择署名方式。"))],
         validate_choice=False,
     )
+    #: Anonymous only: recorded at once instead of with the next batch (hub.common.holding).
+    urgent = BooleanField(_l("紧急：立即登记，不等统一登记"))
 
     def validate_category(self, field) -> None:
         if field.data not in CATEGORY_LABELS:

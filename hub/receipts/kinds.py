@@ -5,15 +5,29 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from hub.common import holding
 from hub.mailbox import services as mailbox
 from hub.mailbox.models import Letter, LetterEvent
 from hub.suggestions import services as suggestions
 from hub.suggestions.models import Report, ReportEvent
 
+
+
+class NotYetRecorded(Exception):
+    """A follow-up to a filing that is still held back: taken once it is recorded."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        self.message = _("您的材料已收到，正在登记。登记完成后即可在这里补充说明，请稍后再来。")
+        super().__init__(self.message)
+
+
 #: What ``Receipt.add_message`` may raise: each has a ``message`` and a ``status``.
-ERRORS = (mailbox.LetterError, suggestions.ReportError)
+ERRORS = (mailbox.LetterError, suggestions.ReportError, NotYetRecorded)
 
 
 class Receipt(Protocol):
@@ -92,8 +106,47 @@ class ReportReceipt:
         suggestions.add_filer_message(self.report, text)
 
 
+class HeldReceipt:
+    """An anonymous filing still in the holding table (``hub.common.holding``): the filer
+    sees that it arrived ("已收到，登记中") and what it was, but it has no number, history
+    or handler yet.  Follow-ups wait until it is recorded (``NotYetRecorded``): kept apart
+    from the records they would need a time of their own, which is what the holding avoids."""
+
+    template = "receipts/_held.html"
+    finished_notice = _l("您的材料已收到，正在登记。登记完成后即可在这里补充说明，请稍后再来。")
+    accepts_messages = False
+    events: list = []
+
+    def __init__(self, held: holding.HeldFiling) -> None:
+        self.held = held
+
+    @classmethod
+    def find(cls, code: str) -> HeldReceipt | None:
+        held = holding.held_by_receipt(code)
+        return cls(held) if held is not None else None
+
+    @property
+    def kind(self) -> str:
+        return self.held.kind
+
+    @property
+    def subject(self) -> str:
+        return self.held.fields.get("subject", "")
+
+    @property
+    def label(self) -> str:
+        """The letter's category or the report's kind, as the form offered it."""
+        fields = self.held.fields
+        if self.held.kind == "letter":
+            return str(mailbox.CATEGORY_LABELS.get(fields.get("category"), ""))
+        return str(suggestions.KIND_LABELS.get(fields.get("kind"), ""))
+
+    def add_message(self, text: str) -> None:
+        raise NotYetRecorded()
+
+
 #: Every kind of item a code may open, asked in turn.
-FINDERS = (LetterReceipt.find, ReportReceipt.find)
+FINDERS = (LetterReceipt.find, ReportReceipt.find, HeldReceipt.find)
 
 
 def find_receipt(code: str | None) -> Receipt | None:

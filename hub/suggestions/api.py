@@ -236,6 +236,9 @@ class ReportSchema(ReportSummarySchema):
     history = fields.List(fields.Nested(ReportEventSchema), metadata={
         "description": "调用者可见的全部记录（内部备注仅承办人）"})
     messages = fields.List(fields.Nested(ReportEventSchema), metadata={
+    urgent = fields.Boolean(load_default=False, metadata={
+        "description": "紧急：匿名提交立即登记，不等下一批（更容易从时间上被推断出是谁提交的）；"
+                       "安全隐患（safety）总是立即登记"})
         "description": "提交人与承办人之间的留言"})
     allowed_actions = fields.List(fields.String(), metadata={
         "description": "调用者现在可执行的操作（POST …/actions 的 action；message 即留言）"})
@@ -267,7 +270,8 @@ class FiledReportSchema(Schema):
     id = fields.Integer()
     number = fields.String()
     kind = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={
+        "description": "submitted；匿名提交等待下一批登记时为 received（此时没有 id 和登记号）"})
     anonymous = fields.Boolean()
     receipt_code = fields.String(metadata={
         "description": "仅匿名提交，且只在这一次回复中出现：凭它查询进展、答复和留言"})
@@ -301,6 +305,9 @@ class ReportActionSchema(Schema):
     @validates_schema
     def _exclude_names_somebody(self, data, **kwargs):
         if data.get("action") == "exclude" and data.get("person") is None:
+    if report is None:  # held back until the next release (hub.common.holding)
+        return {"kind": args["kind"], "status": "received", "anonymous": True,
+                "receipt_code": filed.receipt_code}
             raise ValidationError({"user_id": [_("请选择回避的承办人。")]})
 
 
@@ -317,7 +324,9 @@ def submit(args):
     """File a suggestion, complaint or report (anonymous unless ``anonymous`` is false).
 
     An anonymous report keeps no trace of its filer; the reply carries its receipt code,
-    shown this once and never again (the filer cannot open it with the token)."""
+    shown this once and never again (the filer cannot open it with the token).  Unless
+    ``urgent`` or a safety hazard, it waits for the next batch release into the records: the
+    reply then says ``status: "received"`` and has no id or number."""
     filed = file_report(current_user, **args)
     db.session.commit()
     report = filed.report

@@ -87,6 +87,8 @@ class FileForm(FlaskForm):
         choices=_options({"anonymous": _l("匿名提交"), "named": _l("实名提交")}),
         default="anonymous", validate_choice=False,
         validators=[InputRequired(_l("请选择署名方式。"))])
+    #: Anonymous only: recorded at once instead of with the next batch (hub.common.holding).
+    urgent = BooleanField(_l("紧急：立即登记，不等统一登记"))
 
     def validate_kind(self, field) -> None:
         if field.data not in KIND_LABELS:

@@ -136,7 +136,8 @@ def new():
         try:
             filed = file_report(current_user, kind=form.kind.data, subject=form.subject.data,
                                 body=form.body.data, anonymous=form.is_anonymous,
-                                named_users=form.named_users(), uploads=form.attachments.data)
+                                urgent=form.urgent.data, named_users=form.named_users(),
+                                uploads=form.attachments.data)
         except (ReportError, AttachmentError) as error:
             db.session.rollback()
             show_error(form, error)
@@ -145,7 +146,8 @@ def new():
             if filed.receipt_code:
                 # Shown once, in this response only: never in a URL, the session or a log.
                 return render_template("suggestions/filed_anonymously.html",
-                                       report=filed.report, code=filed.receipt_code)
+                                       kind=form.kind.data, code=filed.receipt_code,
+                                       number=filed.report.number if filed.report else None)
             flash(_("已提交，登记号 %(number)s。受理部门将在 %(days)s 天内受理。",
                     number=filed.report.number, days=current_app.config["REPORT_ACK_DAYS"]),
                   "success")
