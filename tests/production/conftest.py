@@ -20,11 +20,11 @@ def redis_url():
         yield url
 
 
-def migrated_database(request, tmp_path_factory, name: str) -> str:
-    """An empty database of the backend ``request.param``, brought to the head revision
-    by ``flask db upgrade`` and holding one administrator made by ``create-admin``."""
-    workdir = tmp_path_factory.mktemp(f"{name}-{request.param}")
-    if request.param == "sqlite":
+def migrated_database(request, tmp_path_factory, name: str, backend: str) -> str:
+    """An empty database of ``backend``, brought to the head revision by
+    ``flask db upgrade`` and holding one administrator made by ``create-admin``."""
+    workdir = tmp_path_factory.mktemp(f"{name}-{backend}")
+    if backend == "sqlite":
         url = f"sqlite:///{workdir / 'hub.sqlite3'}"
     else:
         url = create_database(request.getfixturevalue("postgres_url"), name)
@@ -37,4 +37,4 @@ def migrated_database(request, tmp_path_factory, name: str) -> str:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def production_database(request, tmp_path_factory) -> str:
-    return migrated_database(request, tmp_path_factory, "hub_production")
+    return migrated_database(request, tmp_path_factory, "hub_production", request.param)

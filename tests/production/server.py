@@ -83,14 +83,13 @@ class Client:
     cookies: dict[str, str] = field(default_factory=dict)
 
     def request(self, method: str, path: str, form: dict | None = None,
-                headers: dict[str, str] | None = None) -> Response:
+                headers: dict[str, str] | None = None, body: str | None = None) -> Response:
         parts = urlsplit(self.base_url)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         sent = {"User-Agent": "hub-production-test", "Connection": "close",
                 **self.headers, **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
         if form is not None:
             body = urlencode(form)
             sent["Content-Type"] = "application/x-www-form-urlencoded"

@@ -4,6 +4,8 @@ signed-in page, logs one combined-format line per request to stdout — with the
 client's address behind a trusted proxy — and leaves the anonymous routes out."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.production.conftest import ADMIN, ADMIN_NAME, ADMIN_PASSWORD
@@ -23,14 +25,16 @@ def hub(production_database, tmp_path_factory):
         yield server
 
 
-def logged(server, target: str) -> list[dict]:
-    """The access-log lines of requests for ``target`` (path and query), parsed."""
-    lines = []
-    for line in server.access_lines():
-        match = ACCESS_LINE.match(line)
-        if match and match["target"] == target:
-            lines.append(match.groupdict())
-    return lines
+def logged(server, target: str, *, wait: float = 15.0) -> list[dict]:
+    """The access-log lines of requests for ``target`` (path and query), parsed; waits a
+    little for the first, which a worker writes just after it sent the response."""
+    deadline = time.monotonic() + wait
+    while True:
+        lines = [match.groupdict() for match in map(ACCESS_LINE.match, server.access_lines())
+                 if match and match["target"] == target]
+        if lines or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
 
 
 def test_gunicorn_starts_with_the_shipped_config(hub):
