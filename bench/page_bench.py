@@ -100,10 +100,32 @@ def server_env(workdir: Path) -> dict:
 # --- the database ------------------------------------------------------------------------
 
 def build_database(workdir: Path, letters: int, reports: int) -> None:
+    from hub import create_app
+
+    for name in ("hub.sqlite3", "hub.sqlite3-wal", "hub.sqlite3-shm"):
+        (workdir / name).unlink(missing_ok=True)
+    shutil.rmtree(workdir / "index", ignore_errors=True)
+    populate(create_app(hub_config(workdir)), letters, reports)
+
+
+def upgrade_database(workdir: Path) -> None:
+    from flask_migrate import upgrade
+
+    from hub import create_app
+    from hub.extensions import db
+
+    app = create_app(hub_config(workdir))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def populate(app, letters: int, reports: int) -> None:
+    """Migrate the (empty) database of ``app``, make the demo company, file ``letters``
+    letters and ``reports`` reports through the services, and index everything."""
     from flask_migrate import upgrade
     from sqlalchemy import delete, select
 
-    from hub import create_app
     from hub.demo import create_demo_company
     from hub.extensions import db
     from hub.mailbox import services as mailbox
@@ -113,10 +135,6 @@ def build_database(workdir: Path, letters: int, reports: int) -> None:
     from hub.suggestions import services as suggestions
     from hub.suggestions.models import KIND_PREFIXES
 
-    for name in ("hub.sqlite3", "hub.sqlite3-wal", "hub.sqlite3-shm"):
-        (workdir / name).unlink(missing_ok=True)
-    shutil.rmtree(workdir / "index", ignore_errors=True)
-    app = create_app(hub_config(workdir))
     rng = random.Random(13)
     started = time.monotonic()
     with app.test_request_context("/", base_url=app.config["BASE_URL"]):
@@ -125,7 +143,7 @@ def build_database(workdir: Path, letters: int, reports: int) -> None:
         db.session.commit()
         people = list(db.session.scalars(select(User).where(User.username != "admin")))
         gmo = db.session.scalar(select(User).where(User.username == "gmo"))
-        kinds = [k for k in KIND_PREFIXES if k != "safety"] or list(KIND_PREFIXES)
+        kinds = list(KIND_PREFIXES)
         start = datetime.utcnow() - timedelta(days=200)
         step = timedelta(days=199) / max(letters + reports, 1)
         for i in range(letters):
@@ -166,11 +184,11 @@ def free_port() -> int:
 
 
 def start_gunicorn(target: str, port: int, workers: int, workdir: Path, name: str,
-                   extra: list[str] = ()) -> subprocess.Popen:
+                   extra: list[str] = (), env: dict | None = None) -> subprocess.Popen:
     log = open(workdir / f"{name}.log", "w")
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
            "--workers", str(workers), "--bind", f"127.0.0.1:{port}", *extra, target]
-    return subprocess.Popen(cmd, cwd=ROOT, env=server_env(workdir), stdout=log,
+    return subprocess.Popen(cmd, cwd=ROOT, env=env or server_env(workdir), stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -236,7 +254,8 @@ def sign_in(port: int, username: str, cookie_name: str = "hub_session") -> str:
 
 def run_wrk(url: str, cookie: str | None, seconds: float, threads: int,
             connections: int) -> dict:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+           "--latency"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
@@ -342,6 +361,7 @@ def main() -> None:
         marker.write_text(json.dumps({**wanted, "commit": git_commit()}))
     else:
         print(f"reusing the database in {workdir} (built at {built.get('commit')})")
+        upgrade_database(workdir)  # migrations added since it was built
 
     load = os.getloadavg()
     print(f"commit {git_commit()}, {datetime.now():%Y-%m-%d %H:%M}, load average "
