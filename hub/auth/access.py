@@ -14,6 +14,16 @@ ANONYMOUS_ENDPOINTS = frozenset({
     "api_receipts.message",
 })
 
+#: Where a signed-in employee may file anonymously.  They need the signed-in user (only
+#: employees file) but never write to the session or token row: no activity time, not even
+#: the end of an idle session, is stamped at the moment somebody files anonymously.
+NO_ACTIVITY_ENDPOINTS = frozenset({
+    "mailbox.write",
+    "suggestions.new",
+    "api_letters.write",
+    "api_reports.submit",
+})
+
 #: The short allowlist of endpoints that work without signing in.
 PUBLIC_ENDPOINTS = ANONYMOUS_ENDPOINTS | frozenset({
     "static",
@@ -27,6 +37,10 @@ PUBLIC_ENDPOINTS = ANONYMOUS_ENDPOINTS | frozenset({
 
 def is_anonymous_endpoint(endpoint: str | None) -> bool:
     return endpoint in ANONYMOUS_ENDPOINTS
+
+
+def leaves_no_activity(endpoint: str | None) -> bool:
+    return endpoint in NO_ACTIVITY_ENDPOINTS
 
 
 def is_public(endpoint: str | None) -> bool:

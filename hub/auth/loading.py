@@ -19,7 +19,7 @@ from flask_login import LoginManager
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from hub.auth.access import is_anonymous_endpoint
+from hub.auth.access import is_anonymous_endpoint, leaves_no_activity
 from hub.auth.models import ApiToken, UserSession
 from hub.common.time import utcnow
 from hub.extensions import db
@@ -56,11 +56,13 @@ def _one(stmt):
     return db.session.execute(stmt).unique().scalar_one_or_none()
 
 
-def load_session_user(secret: str | None, user_id: str | None) -> User | None:
+def load_session_user(secret: str | None, user_id: str | None, *,
+                      touch: bool = True) -> User | None:
     """The user behind a cookie's session secret, if the session is still alive; the
     session ends after ``SESSION_IDLE_MINUTES`` without activity (counted from the stored,
     rounded-down activity time, so never later) or ``SESSION_ABSOLUTE_HOURS`` after
-    sign-in.  Commits its own bookkeeping: it happens before any view runs."""
+    sign-in.  Commits its own bookkeeping: it happens before any view runs.  Without
+    ``touch`` (the anonymous filing pages) it writes nothing at all."""
     if not secret or not user_id:
         return None
     row = _one(_with_person(
@@ -72,18 +74,21 @@ def load_session_user(secret: str | None, user_id: str | None) -> User | None:
     idle = timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"])
     if now - row.last_seen_at > idle or now - row.created_at > absolute or not row.user.active:
+        if not touch:
+            return None
         row.revoked_at = now
         db.session.commit()
         return None
     seen = activity_time(now)
-    if row.last_seen_at < seen:
+    if touch and row.last_seen_at < seen:
         row.last_seen_at = seen
         db.session.commit()
     return row.user
 
 
-def load_token_user(secret: str | None) -> User | None:
-    """The user of a live API token (``last_used_at`` kept like a session's)."""
+def load_token_user(secret: str | None, *, touch: bool = True) -> User | None:
+    """The user of a live API token (``last_used_at`` kept like a session's; not written
+    without ``touch``)."""
     if not secret:
         return None
     token = _one(_with_person(
@@ -91,7 +96,7 @@ def load_token_user(secret: str | None) -> User | None:
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     used = activity_time(utcnow())
-    if token.last_used_at is None or token.last_used_at < used:
+    if touch and (token.last_used_at is None or token.last_used_at < used):
         token.last_used_at = used
         db.session.commit()
     return token.user
@@ -107,7 +112,8 @@ def configure_login(app: Flask, login_manager: LoginManager) -> None:
     def load_user(user_id: str) -> User | None:
         if is_api_request() or is_anonymous_endpoint(request.endpoint):
             return None
-        return load_session_user(session.get(SESSION_KEY), user_id)
+        return load_session_user(session.get(SESSION_KEY), user_id,
+                                 touch=not leaves_no_activity(request.endpoint))
 
     @login_manager.request_loader
     def load_user_from_request(req) -> User | None:
@@ -117,4 +123,5 @@ def configure_login(app: Flask, login_manager: LoginManager) -> None:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer":
             return None
-        return load_token_user(secret.strip())
+        return load_token_user(secret.strip(),
+                               touch=not leaves_no_activity(request.endpoint))
