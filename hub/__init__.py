@@ -109,9 +109,11 @@ def _revoke_credentials_of_deactivated(_app: Flask, *, user) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from hub.auth.access import require_login
+    from hub.common.input import reject_unusable_input
     from hub.common.security import add_security_headers, reject_nul_bytes
 
     app.before_request(reject_nul_bytes)
+    app.before_request(reject_unusable_input)
     app.before_request(require_login)
     app.after_request(add_security_headers)
 

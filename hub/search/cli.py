@@ -5,6 +5,8 @@ import time
 
 import click
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+from whoosh.index import LockError
 
 from hub.extensions import db
 from hub.search import bp
@@ -15,7 +17,7 @@ from hub.search.index import IndexUnavailable
 @click.option("--poll", default=None, type=float, help="秒；默认 SEARCH_POLL_SECONDS")
 def worker_command(poll: float | None) -> None:
     """Apply the search outbox as it fills (production's one index writer)."""
-    from hub.search.indexer import apply_pending
+    from hub.search.indexer import retry_delay, run_round
 
     app = current_app._get_current_object()
     poll = poll or app.config["SEARCH_POLL_SECONDS"]
@@ -25,15 +27,10 @@ def worker_command(poll: float | None) -> None:
     jieba_instance()  # ≈ 0.25 s, now rather than at the first change
     load_user_words()
     click.echo("search indexer running; Ctrl-C to stop")
+    failures = 0
     while True:
-        try:
-            apply_pending(app)
-        except Exception:  # noqa: BLE001 - rows stay queued; try again
-            db.session.rollback()
-            app.logger.exception("search indexer failed; will retry")
-        finally:
-            db.session.remove()
-        time.sleep(poll)
+        failures = run_round(app, failures)  # rows stay queued when it fails
+        time.sleep(retry_delay(failures) if failures else poll)
 
 
 @bp.cli.command("reindex")
@@ -59,13 +56,22 @@ def check_command(no_repair: bool) -> None:
 
     app = current_app._get_current_object()
     try:
-        apply_pending(app)  # the outbox first: queued changes are not drift
-        drift = check(app, repair=not no_repair)
-    except IndexUnavailable as exc:
-        click.echo(f"index unavailable ({exc})" + ("" if no_repair else "; rebuilding"))
-        if not no_repair:
-            rebuild(app, procs=app.config["SEARCH_REINDEX_PROCS"])
-        raise SystemExit(1) from None
+        try:
+            apply_pending(app)  # the outbox first: queued changes are not drift
+            drift = check(app, repair=not no_repair)
+        except IndexUnavailable as exc:
+            click.echo(f"index unavailable ({exc})" + ("" if no_repair else "; rebuilding"))
+            if not no_repair:
+                rebuild(app, procs=app.config["SEARCH_REINDEX_PROCS"])
+            raise SystemExit(1) from None
+    except (LockError, OSError, SQLAlchemyError) as exc:
+        # a full disk, an index another writer holds, the database away: a report, not
+        # a traceback (the outbox keeps what is queued; the writer retries by itself)
+        db.session.rollback()
+        what = ("the index is locked by another writer" if isinstance(exc, LockError)
+                else f"{type(exc).__name__}: {exc}")
+        click.echo(f"search check could not run: {what}", err=True)
+        raise SystemExit(2) from None
     if not drift.total:
         click.echo("no drift: the index matches the database")
         return

@@ -17,6 +17,9 @@ lock with the deletions its parts received meanwhile.
 """
 from __future__ import annotations
 
+import io
+import logging
+import shutil
 import threading
 import time
 from collections import defaultdict
@@ -48,8 +51,73 @@ from hub.search.index import (
 from hub.search.models import SearchOutbox
 from hub.search.registry import PROVIDERS, Provider
 
+log = logging.getLogger(__name__)
+
 BATCH = 500
 LOAD_CHUNK = 200
+#: after a failed round the writer waits this long, doubled with each failure in a row
+#: up to ``RETRY_MAX_SECONDS`` (a full disk, an unreachable database), then catches up
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 60.0
+
+
+def retry_delay(failures: int) -> float:
+    """The wait before the next round after ``failures`` failed rounds in a row."""
+    if failures <= 0:
+        return 0.0
+    return min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** min(failures - 1, 16))
+
+
+# --- Whoosh writers that always let go of their lock -----------------------------------
+#
+# A Whoosh writer takes the index's MAIN_WRITELOCK when it is made and lets go of it only
+# at the end of a successful commit or cancel.  When writing fails (a full disk), its
+# cancel fails the same way before it gets there, and a writer that fails while being
+# made is never returned: either way the lock stays held by an object nobody can reach,
+# and every later writer of the process gets a LockError until a restart.
+
+
+def open_writer(ix, **options):
+    """``ix.writer(**options)`` that releases the lock again if making the writer fails."""
+    from whoosh.writing import SegmentWriter
+
+    if options.get("procs", 1) > 1:
+        return ix.writer(**options)  # only for a new generation, removed if it fails
+    writer = SegmentWriter.__new__(SegmentWriter)
+    try:
+        writer.__init__(ix, **options)
+    except BaseException:
+        _let_go(writer)
+        raise
+    return writer
+
+
+def discard(writer) -> None:
+    """Give up ``writer`` whatever state a failure left it in: cancelled as far as that
+    goes, its temporary files removed, and in any case its lock released."""
+    try:
+        if not writer.is_closed:
+            writer.cancel()
+    except Exception:  # the failure being handled is the one that counts
+        log.debug("cancelling a failed index writer failed too", exc_info=True)
+    _let_go(writer)
+
+
+def _let_go(writer) -> None:
+    _close_files(writer)
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        try:
+            lock.release()
+        except OSError:
+            pass
+    temp = getattr(writer, "_tempstorage", None)
+    if temp is not None:
+        try:
+            temp.destroy()
+        except OSError:
+            pass
+    writer.is_closed = True
 
 
 # --- documents -------------------------------------------------------------------------
@@ -112,6 +180,31 @@ def all_documents() -> Iterator[dict]:
         for _key, doc in documents(provider, provider.all_ids()):
             if doc is not None:
                 yield doc
+
+
+def _close_files(obj, depth: int = 4, seen: set | None = None) -> None:
+    """Close every file a failed writer still has open, however deep in its segment
+    writers, pool and compound files (a full disk stops their own closing halfway)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen or depth < 0:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, io.IOBase):
+        try:
+            obj.close()
+        except OSError:
+            pass  # its last bytes did not fit; the file is closed all the same
+        return
+    if isinstance(obj, dict):
+        children = list(obj.values())
+    elif isinstance(obj, list | tuple | set):
+        children = list(obj)
+    elif hasattr(obj, "__dict__") and type(obj).__module__.startswith("whoosh"):
+        children = list(vars(obj).values())
+    else:
+        return
+    for child in children:
+        _close_files(child, depth - 1, seen)
 
 
 # --- applying the outbox ---------------------------------------------------------------
@@ -229,7 +322,7 @@ def _apply_batch(app: Flask, limit: int) -> int:
                 whole.add(kind)
             else:
                 wanted[kind].add(obj_id)
-        writer = ix.writer(**writer_options())
+        writer = open_writer(ix, **writer_options())
         try:
             for kind in whole:
                 provider = PROVIDERS[kind]
@@ -249,7 +342,7 @@ def _apply_batch(app: Flask, limit: int) -> int:
                     writer.add_document(**doc)
             _commit_index(writer)
         except BaseException:
-            writer.cancel()
+            discard(writer)
             db.session.rollback()
             raise
         db.session.execute(delete(SearchOutbox).where(
@@ -503,20 +596,24 @@ def rebuild(app: Flask | None = None, procs: int = 1, limitmb: int = 128) -> int
 def _rebuild_locked(app: Flask, procs: int = 1, limitmb: int = 128) -> int:
     root = index_root(app)
     gen = new_generation(root)
-    ix = create_index(gen)
-    if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb,
-                           **writer_options())
-    else:
-        writer = ix.writer(limitmb=limitmb, **writer_options())
+    writer = None
     count = 0
     try:
+        ix = create_index(gen)
+        if procs > 1:
+            writer = open_writer(ix, procs=procs, multisegment=True, limitmb=limitmb,
+                                 **writer_options())
+        else:
+            writer = open_writer(ix, limitmb=limitmb, **writer_options())
         for doc in all_documents():
             writer.add_document(**doc)
             count += 1
         writer.commit()
     except BaseException:
-        writer.cancel()
+        if writer is not None:
+            discard(writer)
+        # the half-made generation would only take the space a retry needs
+        shutil.rmtree(gen, ignore_errors=True)
         raise
     finally:
         db.session.rollback()
@@ -596,20 +693,38 @@ class IndexerThread(ProcessThread):
         if merger is not None:
             merger.ensure_started()
         jieba_instance()  # ≈ 0.25 s once, before the first change waits for it
+        failures = 0
         while not self.stopping.is_set():
-            self.wake.wait(self.poll_seconds)
+            if failures:
+                # commits waking it meanwhile would only fail the same way
+                self.stopping.wait(retry_delay(failures))
+            else:
+                self.wake.wait(self.poll_seconds)
             self.wake.clear()
             if self.stopping.is_set():
                 break
             with self.app.app_context():
-                try:
-                    apply_pending(self.app)
-                except Exception:  # noqa: BLE001 - keep the writer alive; rows stay queued
-                    db.session.rollback()
-                    self.app.logger.exception("search indexer failed; will retry")
-                    time.sleep(self.poll_seconds)
-                finally:
-                    db.session.remove()
+                failures = run_round(self.app, failures)
+
+
+def run_round(app: Flask, failures: int) -> int:
+    """One round of the writer (thread or ``search worker``): apply the outbox; returns
+    the failures in a row so far (0 after a success).  A failure leaves the rows queued
+    and every lock released, for the next round after ``retry_delay``."""
+    try:
+        apply_pending(app)
+    except Exception:  # keep the writer alive; rows stay queued
+        failures += 1
+        try:
+            db.session.rollback()
+        except Exception:  # the database may be what failed
+            log.debug("rollback after a failed round failed too", exc_info=True)
+        app.logger.exception("search indexer failed (%d in a row); retrying in %.0f s",
+                             failures, retry_delay(failures))
+        return failures
+    finally:
+        db.session.remove()
+    return 0
 
 
 def wake() -> None:

@@ -14,24 +14,34 @@ A registration number (GM-2026-000123) matches its item exactly.
 from __future__ import annotations
 
 import heapq
+import os
 import re
 import threading
+import time as clock
 import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 from flask import current_app, g
 from markupsafe import Markup
-from whoosh import qparser, query as wq
+from whoosh import qparser
+from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
 
 from hub.common.time import company_tz
 from hub.extensions import db
 from hub.search import highlight, matching
 from hub.search.analysis import query_analyzer
-from hub.search.index import IndexUnavailable, load_user_words, searcher_cache
+from hub.search.index import (
+    IndexUnavailable,
+    index_root,
+    load_user_words,
+    open_index,
+    searcher_cache,
+)
 from hub.search.registry import PROVIDERS
 
 MAX_QUERY = 200
@@ -181,6 +191,12 @@ def parse(text: str) -> wq.Query | None:
 
 # --- filters ---------------------------------------------------------------------------
 
+def _bounded(day: date | None) -> bool:
+    """Whether ``day`` bounds a search: days near the ends of the calendar (which the
+    pages and the API refuse anyway) do not, rather than overflow in ``_utc``."""
+    return day is not None and date.min + timedelta(days=2) <= day <= date.max - timedelta(days=2)
+
+
 def _utc(day: date, end: bool) -> datetime:
     moment = datetime.combine(day + timedelta(days=1) if end else day, time.min,
                               tzinfo=company_tz())
@@ -309,26 +325,78 @@ def search(user, q: str, *, kinds: Iterable[str] | None = None,
     try:
         load_user_words()
         searcher = searcher_cache().searcher()
+        if not searcher.doc_count_all():
+            return results  # nothing indexed yet (a new hub): nothing to find
         _run(searcher, results, user, parsed, kinds=kinds, department_id=department_id,
              status=status, date_from=date_from, date_to=date_to, facets=facets,
              recheck=recheck)
     except IndexUnavailable:
-        _unavailable(results)
-    except Exception:  # noqa: BLE001 - a broken index must never break the page
-        current_app.logger.exception("search failed; the index is rebuilt")
+        _unavailable(results, rebuild=True)
+    except Exception as exc:
         searcher_cache().forget()
-        _unavailable(results)
+        if _index_readable():
+            # The query failed, not the index: never a reason to rebuild it.  A file
+            # gone under a search (a swap) is shown as "unavailable", anything else is
+            # a fault in this module.
+            if not isinstance(exc, OSError):
+                raise
+            current_app.logger.exception("search failed; the index itself is readable")
+            _unavailable(results, rebuild=False)
+        else:
+            current_app.logger.exception("search failed: the index cannot be read")
+            _unavailable(results, rebuild=True)
     return results
 
 
-def _unavailable(results: SearchResults) -> None:
+#: the least time between two rebuilds that searches ask for (an unreadable index)
+REBUILD_INTERVAL = 600.0
+_REBUILD_MARK = "rebuild-requested"
+_last_rebuild_request: dict[str, float] = {}
+_rebuild_request_lock = threading.Lock()
+
+
+def _index_readable() -> bool:
+    try:
+        open_index(index_root(), check=True)
+    except IndexUnavailable:
+        return False
+    return True
+
+
+def rebuild_due(root: Path, now: float | None = None) -> bool:
+    """Whether a search may queue a rebuild now: not when one was asked for (by any process
+    on this machine: the mark's time in the index folder) within ``REBUILD_INTERVAL``.
+    Marks the request when it says yes."""
+    now = clock.time() if now is None else now
+    mark = root / _REBUILD_MARK
+    with _rebuild_request_lock:
+        last = _last_rebuild_request.get(str(root), 0.0)
+        try:
+            last = max(last, mark.stat().st_mtime)
+        except OSError:
+            pass
+        if now - last < REBUILD_INTERVAL:
+            return False
+        _last_rebuild_request[str(root)] = now
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+        os.utime(mark, (now, now))
+    except OSError:  # a full or read-only disk: this process remembers it all the same
+        pass
+    return True
+
+
+def _unavailable(results: SearchResults, rebuild: bool) -> None:
     from hub.search.indexer import request_rebuild
 
     results.unavailable = True
     results.hits, results.total, results.facets = [], 0, {}
+    if not rebuild or not rebuild_due(index_root()):
+        return
     try:
         request_rebuild()
-    except Exception:  # noqa: BLE001
+    except Exception:
         db.session.rollback()
         current_app.logger.exception("could not queue a search index rebuild")
 
@@ -413,8 +481,8 @@ def _in_dates(searcher, docs: set[int], date_from: date | None,
     A document without a date has the column's default, the largest value: never inside."""
     field = searcher.schema["date"]
     dates = sort_values(searcher, "date")
-    lo = field.to_column_value(_utc(date_from, False)) if date_from else 0
-    hi = field.to_column_value(_utc(date_to, True)) if date_to else \
+    lo = field.to_column_value(_utc(date_from, False)) if _bounded(date_from) else 0
+    hi = field.to_column_value(_utc(date_to, True)) if _bounded(date_to) else \
         field.column_type.default_value()
     return {docnum for docnum in docs if lo <= dates[docnum] < hi}
 
