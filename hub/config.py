@@ -70,7 +70,9 @@ DEFAULTS = {
     "ANONYMOUS_RELEASE_MINUTES": 60,
     # HMAC key for receipt codes; derived from SECRET_KEY when not set.
     "RECEIPT_SECRET": None,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error names the statement, never the values it was given
+    # (what somebody wrote, anonymously perhaps), in a log or anywhere else.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     # First start of the embedded default on an empty database creates the demo company.
     "DEMO_BOOTSTRAP": None,  # None: only for the embedded default
     # Search (SPEC §5). SEARCH_INDEX_DIR: None = instance/search-index.  SEARCH_INDEXER:

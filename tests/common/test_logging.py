@@ -1,6 +1,10 @@
 import logging
 
+import pytest
+from sqlalchemy.exc import DBAPIError
+
 from hub.common.logging import QuietRoutesFilter
+from hub.extensions import db
 
 
 def record(message, *args):
@@ -70,3 +74,13 @@ def test_the_hubs_own_records_of_an_anonymous_route_name_nothing(app, caplog):
     assert anonymous.exc_info is None
     assert named.getMessage() == "Unhandled error on GET /people/"
     assert named.exc_info is not None
+
+
+def test_database_errors_never_quote_the_values_they_were_given(app):
+    written = "匿名举报的正文"
+    with pytest.raises(DBAPIError) as failure:
+        db.session.execute(db.text("SELECT * FROM no_such_table WHERE subject = :subject"),
+                           {"subject": written})
+    db.session.rollback()
+    assert "no_such_table" in str(failure.value)  # the statement, for whoever debugs it
+    assert written not in str(failure.value)
