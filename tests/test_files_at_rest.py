@@ -76,7 +76,7 @@ def test_embedded_default_creates_private_files_and_folders(embedded):
     data = {name: mode for name, (is_dir, mode) in found.items()
             if not is_dir and not name.endswith("LOCK")}
     assert {name for name, mode in data.items() if mode != 0o600} == set()
-    assert any(name.endswith(".seg") or name.endswith(".toc") for name in data)
+    assert any(name.endswith((".seg", ".toc")) for name in data)
     result = app.test_cli_runner().invoke(doctor_command)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("ok:")

@@ -1,5 +1,6 @@
 """Attachments: size-capped, type-checked by their content (not by the name or the
-browser's word), stored in the database, served only as downloads."""
+browser's word), stored in the database, served only as downloads.  Those of anonymous
+items are cleaned of their metadata first (``hub.common.scrub``)."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +12,7 @@ from flask import Response, current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from hub.common import scrub
 from hub.common.models import Attachment
 from hub.extensions import db
 
@@ -64,8 +66,13 @@ def _content_matches(ext: str, data: bytes) -> bool:
     return kind.mime == expected
 
 
-def store_upload(upload: FileStorage, today: date) -> Attachment:
-    """Check and keep one uploaded file; raises ``AttachmentError``."""
+def store_upload(upload: FileStorage, today: date, *, clean: bool = False) -> Attachment:
+    """Check and keep one uploaded file; raises ``AttachmentError``.
+
+    ``clean``: the file belongs to an anonymous item, so its metadata (author, GPS
+    position, camera, document properties, comment authors …) is removed before anything
+    is stored, and a file that cannot be cleaned is refused.  What was removed is left on
+    the upload as ``cleaned_of`` (see ``cleaning_summary``)."""
     filename = _safe_name(upload.filename or "")
     ext = _extension(filename)
     if ext not in ALLOWED:
@@ -80,6 +87,14 @@ def store_upload(upload: FileStorage, today: date) -> Attachment:
                                 mb=limit // (1024 * 1024)))
     if not _content_matches(ext, data):
         raise AttachmentError(_("文件内容与类型不符：%(name)s", name=filename))
+    if clean:
+        try:
+            cleaned = scrub.clean(ext, data)
+        except scrub.CannotClean as error:
+            raise AttachmentError(_("无法匿名提交附件 %(name)s：%(reason)s", name=filename,
+                                    reason=error.args[0])) from None
+        data = cleaned.data
+        upload.cleaned_of = cleaned.removed
     attachment = Attachment(filename=filename, content_type=ALLOWED[ext], size=len(data),
                             sha256=hashlib.sha256(data).hexdigest(), data=data,
                             created_on=today)
@@ -87,11 +102,29 @@ def store_upload(upload: FileStorage, today: date) -> Attachment:
     return attachment
 
 
-def store_uploads(uploads: list[FileStorage], today: date) -> list[Attachment]:
+def store_uploads(uploads: list[FileStorage], today: date, *,
+                  clean: bool = False) -> list[Attachment]:
     files = [u for u in uploads if u and u.filename]
     if len(files) > current_app.config["ATTACHMENT_MAX_FILES"]:
         raise AttachmentError(_("最多上传 %(n)s 个附件。", n=current_app.config["ATTACHMENT_MAX_FILES"]))
-    return [store_upload(f, today) for f in files]
+    return [store_upload(f, today, clean=clean) for f in files]
+
+
+def cleaning_summary(uploads: list[FileStorage] | None) -> str | None:
+    """What was removed from each attachment of an anonymous filing, to tell the filer
+    (None when no attachment was cleaned)."""
+    parts = []
+    for upload in uploads or []:
+        removed = getattr(upload, "cleaned_of", None)
+        if removed is None:
+            continue
+        name = _safe_name(upload.filename or "")
+        if removed:
+            parts.append(_("附件 %(name)s 已移除：%(what)s", name=name,
+                           what="、".join(scrub.describe(removed))))
+        else:
+            parts.append(_("附件 %(name)s 中没有发现作者、位置等信息。", name=name))
+    return "；".join(parts) if parts else None
 
 
 def download_response(attachment: Attachment) -> Response:

@@ -144,7 +144,8 @@ def file_letter(author: User, *, subject: str, body: str, category: str,
     now = now or utcnow()
     today = local_date(now)
     filed_at = _start_of_local_day_utc(today) if anonymous else now
-    attachments = store_uploads(uploads or [], today)
+    # an anonymous filing's files lose their metadata before they are stored
+    attachments = store_uploads(uploads or [], today, clean=anonymous)
     number = next_number(PREFIX, today.year)
     code = receipts.new_code() if anonymous else None
     letter = Letter(

@@ -237,7 +237,8 @@ def file_report(author: User, *, kind: str, subject: str, body: str, anonymous: 
     held = anonymous and now is None and holding.holds(urgent=urgent or kind == "safety")
     now = now or utcnow()
     today = local_date(now)
-    attachments = store_uploads(uploads or [], today)
+    # an anonymous filing's files lose their metadata before they are stored
+    attachments = store_uploads(uploads or [], today, clean=anonymous)
     code = receipts.new_code() if anonymous else None
     if held:
         holding.hold("report", {"kind": kind, "subject": subject, "body": body,

@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from hub.common.attachments import AttachmentError, download_response
+from hub.common.attachments import AttachmentError, cleaning_summary, download_response
 from hub.common.forms import attachment_limits, department_choices, people_choices, show_error
 from hub.common.markdown import render_markdown
 from hub.common.time import utcnow
@@ -144,6 +144,9 @@ def new():
         else:
             db.session.commit()
             if filed.receipt_code:
+                cleaned = cleaning_summary(form.attachments.data)
+                if cleaned:
+                    flash(cleaned, "info")  # read back in this same response
                 # Shown once, in this response only: never in a URL, the session or a log.
                 return render_template("suggestions/filed_anonymously.html",
                                        kind=form.kind.data, code=filed.receipt_code,
