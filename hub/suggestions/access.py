@@ -29,11 +29,12 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import Select, event, inspect, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, and_, event, false, func, inspect, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from hub.common.access import ItemView
 from hub.common.models import get_setting
 from hub.common.time import utcnow
 from hub.common.workdays import local_date
@@ -120,6 +121,8 @@ class _Facts:
         self.people: list[User] = []  # filers loaded here stay in the identity map
         self._fallback: list[HandlingUnit | None] = []
         self.decisions: dict[int, _Decision] = {}
+        self.reports_to: dict[int, list[int]] = {}  # manager id → direct reports (all)
+        self.everybody_loaded = False
 
     # facts ------------------------------------------------------------------------------
 
@@ -188,6 +191,16 @@ class _Facts:
             self.load_managers([current])
             current = self.managers.get(current)
         return above
+
+    def load_everybody(self) -> None:
+        """Every person's manager, in one query (for who is below whom, ``_below``)."""
+        if self.everybody_loaded:
+            return
+        for user_id, manager_id in db.session.execute(select(User.id, User.manager_id)):
+            self.managers[user_id] = manager_id
+            if manager_id is not None:
+                self.reports_to.setdefault(manager_id, []).append(user_id)
+        self.everybody_loaded = True
 
     def load_department_heads(self, department_ids: Iterable[int | None]) -> None:
         todo = {i for i in department_ids if i is not None and i not in self.department_heads}
@@ -268,7 +281,8 @@ class _Facts:
         lines_of = {n.user_id for r in reports for n in r.named}
         lines_of |= {r.author_id for r in reports
                      if r.kind == "whistleblowing" and r.author_id is not None}
-        self.load_managers(lines_of)
+        if lines_of:
+            self.load_everybody()  # one query, however deep the reporting lines
         self.load_units()
         self.load_department_heads({r.author_department_id for r in reports
                                     if r.kind == "suggestion"})
@@ -454,38 +468,121 @@ def allowed_actions(user: User, report: Report) -> list[str]:
     return [a for a in order if can_act(user, report, a)]
 
 
-def _candidate_stmt(user: User) -> Select:
-    """Reports ``user`` might see: their own, their department's suggestions, and those of
-    the units they belong to (all units, when they are in the fallback unit).  The exact
-    rule then decides (``visible_reports``)."""
-    stmt = select(Report)
-    unit_ids = select(UnitMembership.unit_id).where(UnitMembership.user_id == user.id)
-    headed = select(Department.id).where(Department.head_id == user.id)
-    clauses = [
-        Report.author_id == user.id,
-        (Report.kind == "suggestion") & Report.author_department_id.in_(headed),
-        Report.unit_id.in_(unit_ids),
-    ]
+# --- the rule in SQL ------------------------------------------------------------------------
+#
+# The same rule as ``visible_reports``, as a WHERE clause over ``reports``, so that a list
+# asks the database for one page of what the person may see (and for its count) instead of
+# deciding every report in Python.  It is built from the same facts (``_Facts``: the units'
+# active members and heads, the fallback unit, who is below whom) and must agree with the
+# bulk rule for every person and report (tests/suggestions/test_query_counts.py).
+#
+# Person X is *free* of report R when R does not name X or anybody below X, does not exclude
+# X, and is not a named whistle-blowing report of somebody below X.  Then:
+#
+# * R's filer sees it;
+# * a free active member of R's unit handles it;
+# * a free active member of the fallback unit handles it when no member of R's unit is free;
+# * the head of the filer's department reviews a named suggestion when free.
+
+
+def _below(facts: _Facts, user_id: int) -> set[int]:
+    """Ids of everybody below the person in the reporting lines (``user_id`` in their
+    ``line``), loop-safe, from every person's manager (one query, kept with the facts)."""
+    facts.load_everybody()
+    found: set[int] = set()
+    todo = [user_id]
+    while todo:
+        for child in facts.reports_to.get(todo.pop(), ()):
+            if child != user_id and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _free_clause(facts: _Facts, user_id: int):
+    """SQL: ``user_id`` is not in the report's conflict set (``conflicted_ids``)."""
+    below = _below(facts, user_id)
+    named = select(ReportNamedPerson.report_id).where(
+        ReportNamedPerson.user_id.in_(below | {user_id}))
+    excluded = select(ReportExclusion.report_id).where(ReportExclusion.user_id == user_id)
+    clauses = [Report.id.not_in(named), Report.id.not_in(excluded)]
+    if below:
+        clauses.append(or_(Report.kind != "whistleblowing", Report.author_id.is_(None),
+                           Report.author_id.not_in(below)))
+    return and_(*clauses)
+
+
+def handled_clause(user: User):
+    """SQL: ``user`` is in the report's handling team (``is_handler``)."""
+    if not user.is_authenticated or not user.active:
+        return false()
     facts = _facts()
+    facts.load_units()
+    mine = [unit_id for unit_id, people in facts.members.items()
+            if any(p.id == user.id for p in people)]
+    if not mine:
+        return false()
+    free = _free_clause(facts, user.id)
+    clauses = [Report.unit_id.in_(mine) & free]
     fallback = facts.fallback_unit()
-    if fallback is not None and any(m.id == user.id
-                                    for m in facts.unit_members(fallback.id)):
-        clauses.append(Report.unit_id.is_not(None))
-    return stmt.where(or_(*clauses))
+    if fallback is not None and fallback.id in mine:
+        staffed = [Report.unit_id.is_not(None) & (Report.unit_id == unit_id)
+                   & or_(*[_free_clause(facts, person.id) for person in people])
+                   for unit_id, people in facts.members.items() if people]
+        clauses.append(free & ~or_(false(), *staffed))
+    return or_(*clauses)
+
+
+def reviewed_clause(user: User):
+    """SQL: ``user`` reviews the report as the head of its filer's department
+    (``is_reviewer``)."""
+    if not user.is_authenticated or not user.active:
+        return false()
+    headed = select(Department.id).where(Department.head_id == user.id)
+    return ((Report.kind == "suggestion") & Report.author_department_id.in_(headed)
+            & _free_clause(_facts(), user.id))
+
+
+def visible_clause(user: User):
+    """SQL: ``user`` may see the report (``can_view_report``)."""
+    if not user.is_authenticated or not user.active:
+        return false()
+    return or_(Report.author_id == user.id, handled_clause(user), reviewed_clause(user))
+
+
+NEWEST_FIRST = (Report.filed_on.desc(), Report.id.desc())
+#: What a list loads with its page of reports: what the rule reads (so the page is decided
+#: together) and what the rows show.
+LIST_OPTIONS = (selectinload(Report.named), selectinload(Report.exclusions),
+                joinedload(Report.handler))
+
+
+def visible_stmt(user: User, stmt: Select | None = None, *, clause=None) -> Select:
+    """``stmt`` (default every report) narrowed to what ``user`` may see (or to ``clause``,
+    one part of the rule: ``handled_clause``, ``reviewed_clause``)."""
+    stmt = select(Report) if stmt is None else stmt
+    return stmt.where(visible_clause(user) if clause is None else clause)
 
 
 def visible_report_ids(user: User, stmt: Select | None = None) -> list[int]:
-    """Ids of the reports ``user`` may see, newest first: lists, counts, exports and the
-    search all start here."""
-    if not user.is_authenticated or not user.active:
-        return []
-    base = _candidate_stmt(user)
-    if stmt is not None:
-        base = base.where(Report.id.in_(stmt.with_only_columns(Report.id).order_by(None)))
-    reports = db.session.scalars(
-        base.order_by(Report.filed_on.desc(), Report.id.desc())
-        .options(selectinload(Report.named), selectinload(Report.exclusions))).all()
-    return [r.id for r in visible_reports(user, reports)]
+    """Ids of the reports ``user`` may see, newest first (of ``stmt``, when given).  For a
+    page of them, ``page_of_reports``."""
+    base = visible_stmt(user, stmt).with_only_columns(Report.id).order_by(*NEWEST_FIRST)
+    return list(db.session.scalars(base))
+
+
+def count_reports(stmt: Select) -> int:
+    return db.session.scalar(stmt.with_only_columns(func.count(Report.id)).order_by(None))
+
+
+def page_of_reports(stmt: Select, number: int, per_page: int, *, order=NEWEST_FIRST,
+                    options=()) -> tuple[list[Report], int]:
+    """One page of ``stmt`` (already narrowed by ``visible_stmt``) and its total: two
+    statements whatever the size of the database."""
+    total = count_reports(stmt)
+    items = list(db.session.scalars(stmt.order_by(*order).options(*options)
+                                    .limit(per_page).offset((number - 1) * per_page)))
+    return items, total
 
 
 def get_report_or_404(report_id: int, user: User) -> Report:
@@ -514,7 +611,7 @@ def visible_events(user: User | None, report: Report) -> list[ReportEvent]:
 def filer_label(user: User, report: Report, revealed: bool = False) -> str:
     """How the filer is shown to ``user``: the identity of a named filer is revealed to
     handlers one click (and one audit row) at a time."""
-    if report.author is None:
+    if report.author_id is None:
         return _("匿名")
     if is_filer(user, report) or (revealed and is_handler(user, report)):
         return report.author.name
@@ -528,9 +625,24 @@ def can_read_audit(user: User, unit: HandlingUnit) -> bool:
 
 
 def can_view_rectification(user: User, rect: Rectification) -> bool:
-    """The department's head sees the request (never the report); handlers see it too."""
+    """The department's head sees the request (not the report, unless the report lets them
+    in on its own); handlers see it too."""
     head = department_head(rect.department)
     return (head is not None and head.id == user.id) or is_handler(user, rect.report)
+
+
+def rectification_overdue(rect: Rectification, now: datetime | None = None) -> bool:
+    """A rectification still open after its deadline (the one definition: pages, API,
+    reminders)."""
+    return rect.status == "requested" and rect.due_at < (now or utcnow())
+
+
+def may_rectify(department: Department, report: Report) -> bool:
+    """A rectification may be asked of ``department`` unless its head is in the report's
+    conflict set (named, above somebody named, above a named whistle-blower, excluded):
+    the request would tell them what the report is about."""
+    head = department_head(department)
+    return head is None or head.id not in _decision(report).blocked
 
 
 def can_complete_rectification(user: User, rect: Rectification) -> bool:
@@ -569,3 +681,102 @@ def can_view_report_stats(user: User) -> bool:
 def suppress_small(count: int) -> int | str:
     """Department statistics never show a cell with fewer than 5 items."""
     return count if count == 0 or count >= SMALL_CELL else f"<{SMALL_CELL}"
+
+
+# --- what one person sees of one report -----------------------------------------------------
+
+#: What everybody who may see a report sees of it in a list…
+SUMMARY_FIELDS = frozenset({
+    "id", "number", "kind", "kind_label", "subject", "status", "status_label", "urgency",
+    "urgency_label", "anonymous", "filer_label", "mine", "unit", "filed_on"})
+#: …and on its page (the history as ``visible_events`` gives it).
+REPORT_FIELDS = SUMMARY_FIELDS | {
+    "body", "body_html", "filed_at", "accepted_at", "timers", "history", "messages",
+    "allowed_actions", "attachments", "close_reason", "closed_at"}
+#: Handlers also see who handles it, its deadlines, the people it names, the decision, the
+#: internal outcome, the answer and the rectifications.
+HANDLER_FIELDS = frozenset({
+    "handler", "overdue", "named", "decision_reason", "expected_benefit",
+    "reward_amount", "reward_note", "outcome", "answer", "answered_at", "rectifications"})
+#: A named filer also sees the answer, and whom they named themself.
+FILER_FIELDS = frozenset({"named", "answer", "answered_at"})
+#: The reviewing department head (分析应用) sees the report and the comments, nothing more.
+REVIEWER_FIELDS: frozenset[str] = frozenset()
+MESSAGE_ACTIONS = ("message", "reply")
+
+
+def report_view(user: User, report: Report, *, summary: bool = False,
+                revealed: bool = False, now: datetime | None = None) -> ItemView | None:
+    """What ``user`` sees of ``report`` and may do with it, or None when they may not see
+    it.  ``summary``: the fields of a list row only.  The report page and the API both
+    render from this."""
+    if not user.is_authenticated or not user.active:
+        return None
+    decision = _decision(report)
+    handler = user.id in decision.team_ids
+    filer = is_filer(user, report)
+    reviewer = decision.reviewer_id == user.id
+    if not (handler or filer or reviewer):
+        return None
+    fields = set(SUMMARY_FIELDS if summary else REPORT_FIELDS)
+    extra = (HANDLER_FIELDS if handler else frozenset()) | (FILER_FIELDS if filer else
+                                                            frozenset())
+    if reviewer:
+        extra |= REVIEWER_FIELDS
+    if summary:
+        extra &= {"handler", "overdue"}
+    fields |= extra
+    reasons = overdue_reasons(report, now)
+    timers = {"ack_due_at": report.ack_due_at, "feedback_due_at": report.feedback_due_at}
+    if handler:
+        # how the deadlines stand: what ran out (``overdue_reasons``) and the handling
+        # deadline the urgency set
+        fields |= {"overdue_reasons", "timers"}
+        timers.update(handle_due_at=report.handle_due_at, overdue=reasons)
+    values = {
+        "filer_label": filer_label(user, report, revealed=revealed),
+        "mine": filer, "unit": decision.unit, "overdue": bool(reasons),
+        "overdue_reasons": reasons, "timers": timers,
+    }
+    actions: list[str] = []
+    if not summary:
+        actions = allowed_actions(user, report)
+        events = visible_events(user, report)
+        values.update( history=events, allowed_actions=actions,
+            messages=[e for e in events if e.action in MESSAGE_ACTIONS],
+            named=[n.user for n in report.named] if "named" in fields else [],
+            rectifications=[rectification_view(user, rect, now=now)
+                            for rect in report.rectifications] if handler else [])
+        if handler and report.author_id is not None and can_act(user, report, "reveal") \
+                and not revealed:
+            actions = [*actions, "reveal"]
+    return ItemView(report, fields, actions=actions, **values)
+
+
+def summary_views(user: User, reports: list[Report],
+                  now: datetime | None = None) -> list[ItemView]:
+    """The list rows of ``reports`` as ``user`` sees them, decided together (the reports
+    should come with their ``named`` and ``exclusions`` loaded: ``LIST_OPTIONS``)."""
+    now = now or utcnow()
+    _facts().decide(reports)
+    views = [report_view(user, report, summary=True, now=now) for report in reports]
+    return [view for view in views if view is not None]
+
+
+RECTIFICATION_FIELDS = frozenset({
+    "id", "department", "request_text", "requested_at", "due_at", "status", "overdue",
+    "done_at", "done_text", "report_label"})
+
+
+def rectification_view(user: User, rect: Rectification, *,
+                       now: datetime | None = None) -> ItemView:
+    """A rectification as ``user`` sees it.  Who may not see the report (the department
+    head asked to rectify, usually) reads a neutral label, never its number or kind."""
+    sees_report = can_view_report(user, rect.report)
+    fields = set(RECTIFICATION_FIELDS)
+    if sees_report:
+        fields.add("report_number")
+    label = rect.report.number if sees_report else _("整改事项 %(id)s", id=rect.id)
+    return ItemView(rect, fields, report_label=label, report_number=rect.report.number,
+                    overdue=rectification_overdue(rect, now),
+                    actions=("complete",) if can_complete_rectification(user, rect) else ())

@@ -13,11 +13,13 @@ report is written to the audit log (``record_view``).
 """
 from __future__ import annotations
 
+from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
+from flask import abort
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import (
     AttachmentInfoSchema,
@@ -28,40 +30,36 @@ from hub.api.schemas import (
     Schema,
     Text,
     Timestamp,
+    ViewSchema,
     page_of,
 )
 from hub.common.errors import api_error
 from hub.common.markdown import render_markdown
-from hub.common.time import utcnow
 from hub.extensions import db
 from hub.org.models import Department, User
-from hub.suggestions.models import KINDS, STATUSES, URGENCIES, Rectification, Report, ReportEvent
-from hub.suggestions.services import (
-    ACTION_LABELS,
-    ACTIONS,
-    BODY_MAX,
-    KIND_LABELS,
-    STATUS_LABELS,
-    SUBJECT_MAX,
-    TEXT_MAX,
-    URGENCY_LABELS,
-    ReportError,
-    add_filer_message,
-    allowed_actions,
-    can_view_rectification,
-    effective_unit,
-    file_report,
-    filer_label,
-    filter_reports,
+from hub.suggestions.access import (
+    LIST_OPTIONS,
     get_report_or_404,
     is_filer,
-    is_handler,
-    overdue_reasons,
+    page_of_reports,
+    report_view,
+    summary_views,
+    visible_stmt,
+)
+from hub.suggestions.labels import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
+from hub.suggestions.models import KINDS, STATUSES, URGENCIES, Report, ReportEvent
+from hub.suggestions.services import (
+    ACTIONS,
+    BODY_MAX,
+    SUBJECT_MAX,
+    TEXT_MAX,
+    ReportError,
+    add_filer_message,
+    file_report,
+    filter_reports,
     perform,
     record_view,
     reply,
-    visible_events,
-    visible_report_ids,
 )
 
 blp = Blueprint("api_reports", __name__, url_prefix="/reports",
@@ -70,7 +68,6 @@ blp = Blueprint("api_reports", __name__, url_prefix="/reports",
 #: The actions of ``POST …/actions``; the filer's messages have their own endpoint.
 ACTION_NAMES = [action for action in ACTIONS if action != "message"]
 MAX_NAMED = 20
-MESSAGE_ACTIONS = ("message", "reply")
 
 
 def report_error(exc: ReportError):
@@ -85,6 +82,9 @@ blp.register_error_handler(ReportError, report_error)
 
 
 # --- what the caller may see ---------------------------------------------------------------
+#
+# Every report the API returns is a ``report_view`` (hub.suggestions.access): the schemas
+# below dump the fields that view shows and nothing else, exactly as the report page does.
 
 def _label(labels: dict, key: str | None) -> str | None:
     return str(labels[key]) if key in labels else None
@@ -95,22 +95,6 @@ def _masks_filer(event: ReportEvent) -> bool:
     report = event.report
     return (report.author_id is not None and event.actor_id == report.author_id
             and not is_filer(current_user, report))
-
-
-def _named_people(report: Report) -> list[User]:
-    """Whom the report names: for its handlers and its (named) filer only."""
-    if is_handler(current_user, report) or is_filer(current_user, report):
-        return [named.user for named in report.named]
-    return []
-
-
-def _rectifications(report: Report) -> list[Rectification]:
-    return [rect for rect in report.rectifications
-            if can_view_rectification(current_user, rect)]
-
-
-def _history(report: Report) -> list[ReportEvent]:
-    return visible_events(current_user, report)
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -146,8 +130,8 @@ class ReportEventSchema(Schema):
     actor_label = fields.String(allow_none=True, metadata={"enum": ["filer", "system"]})
 
 
-class RectificationSchema(Schema):
-    computed = {"overdue": lambda rect: rect.status == "requested" and rect.due_at < utcnow()}
+class RectificationSchema(ViewSchema):
+    """A rectification as ``rectification_view`` gives it."""
 
     id = fields.Integer()
     department = fields.Nested(DepartmentSchema)
@@ -161,26 +145,24 @@ class RectificationSchema(Schema):
 
 
 class TimersSchema(Schema):
-    """The promises to the filer and how they stand."""
-
-    computed = {"overdue": lambda report: overdue_reasons(report)}
+    """The promises to the filer and how they stand (the handling deadline and what ran
+    out: for the handlers only)."""
 
     ack_due_at = Timestamp(metadata={"description": "受理期限（7 天）"})
     feedback_due_at = Timestamp(metadata={"description": "反馈期限（3 个月）"})
-    handle_due_at = Timestamp(allow_none=True, metadata={"description": "按紧急程度的办理期限"})
+    handle_due_at = Timestamp(allow_none=True, metadata={
+        "description": "按紧急程度的办理期限（仅承办人）"})
     overdue = fields.List(fields.String(metadata={"enum": ["ack", "feedback", "urgency"]}),
-                          metadata={"description": "已超过的期限"})
+                          metadata={"description": "已超过的期限（仅承办人）"})
 
 
-class ReportSummarySchema(Schema):
+class ReportSummarySchema(ViewSchema):
+    """A list row: ``report_view(…, summary=True)``."""
+
     computed = {
-        "kind_label": lambda report: _label(KIND_LABELS, report.kind),
-        "status_label": lambda report: _label(STATUS_LABELS, report.status),
-        "urgency_label": lambda report: _label(URGENCY_LABELS, report.urgency),
-        "filer_label": lambda report: filer_label(current_user, report),
-        "mine": lambda report: is_filer(current_user, report),
-        "unit": effective_unit,
-        "overdue": lambda report: bool(overdue_reasons(report)),
+        "kind_label": lambda view: _label(KIND_LABELS, view.kind),
+        "status_label": lambda view: _label(STATUS_LABELS, view.status),
+        "urgency_label": lambda view: _label(URGENCY_LABELS, view.urgency),
     }
 
     id = fields.Integer()
@@ -197,25 +179,18 @@ class ReportSummarySchema(Schema):
         "description": "提交人的显示方式：匿名、身份已隐藏，或（仅提交人本人）姓名"})
     mine = fields.Boolean(metadata={"description": "调用者是实名提交人"})
     unit = fields.Nested(UnitSchema, metadata={"description": "受理单位"})
-    handler = PersonRef(metadata={"description": "承办人"})
+    handler = PersonRef(metadata={"description": "承办人（仅承办人可见）"})
     filed_on = fields.Date()
-    overdue = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": "有期限已超过（仅承办人可见）"})
 
 
 class ReportSchema(ReportSummarySchema):
-    """A report with what the caller may read of it and what the caller may do."""
+    """A report with what the caller may read of it (``report_view``) and what the caller
+    may do."""
 
     computed = {
         **ReportSummarySchema.computed,
-        "body_html": lambda report: str(render_markdown(report.body)),
-        "timers": lambda report: report,
-        "history": _history,
-        "messages": lambda report: [e for e in _history(report)
-                                    if e.action in MESSAGE_ACTIONS],
-        "allowed_actions": lambda report: allowed_actions(current_user, report),
-        "rectifications": _rectifications,
-        "named": _named_people,
-        "outcome": lambda report: report.outcome if is_handler(current_user, report) else None,
+        "body_html": lambda view: str(render_markdown(view.body)),
     }
 
     body = fields.String(metadata={"description": "Markdown 原文"})
@@ -223,13 +198,15 @@ class ReportSchema(ReportSummarySchema):
     filed_at = Timestamp(metadata={"description": "匿名提交只精确到日"})
     accepted_at = Timestamp(allow_none=True)
     timers = fields.Nested(TimersSchema)
-    named = fields.List(PersonRef(), metadata={"description": "被反映人（仅承办人和提交人可见）"})
-    decision_reason = fields.String(allow_none=True, metadata={"description": "采纳或不采纳的理由"})
+    named = fields.List(PersonRef(), metadata={
+        "description": "被反映人（仅承办人和实名提交人本人可见）"})
+    decision_reason = fields.String(allow_none=True, metadata={
+        "description": "采纳或不采纳的理由（仅承办人；提交人在处理记录中看到）"})
     expected_benefit = fields.String(allow_none=True)
-    reward_amount = fields.Decimal(as_string=True, allow_none=True)
+    reward_amount = fields.Float(allow_none=True, metadata={"description": "奖励金额（元）"})
     reward_note = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True, metadata={"description": "处理结果（内部，仅承办人）"})
-    answer = fields.String(allow_none=True)
+    answer = fields.String(allow_none=True, metadata={"description": "答复（承办人和提交人）"})
     answered_at = Timestamp(allow_none=True)
     close_reason = fields.String(allow_none=True)
     closed_at = Timestamp(allow_none=True)
@@ -239,7 +216,8 @@ class ReportSchema(ReportSummarySchema):
         "description": "提交人与承办人之间的留言"})
     allowed_actions = fields.List(fields.String(), metadata={
         "description": "调用者现在可执行的操作（POST …/actions 的 action；message 即留言）"})
-    rectifications = fields.List(fields.Nested(RectificationSchema))
+    rectifications = fields.List(fields.Nested(RectificationSchema), metadata={
+        "description": "整改（仅承办人）"})
     attachments = fields.List(fields.Nested(AttachmentInfoSchema))
 
 
@@ -344,13 +322,12 @@ def reports(args):
     """The reports the caller may see (own named reports, the department's suggestions for
     its head, what the caller's handling unit handles), newest first.  ``total`` counts only
     these."""
-    stmt = filter_reports(select(Report), kind=args["kind"], status=args["status"],
-                          urgency=args["urgency"], overdue=args["overdue"])
-    ids = visible_report_ids(current_user, stmt)
+    stmt = visible_stmt(current_user, filter_reports(
+        select(Report), kind=args["kind"], status=args["status"], urgency=args["urgency"],
+        overdue=args["overdue"]))
     page, per_page = args["page"], args["per_page"]
-    page_ids = ids[(page - 1) * per_page:page * per_page]
-    found = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_(page_ids)))}
-    return {"items": [found[i] for i in page_ids], "total": len(ids), "page": page,
+    found, total = page_of_reports(stmt, page, per_page, options=LIST_OPTIONS)
+    return {"items": summary_views(current_user, found), "total": total, "page": page,
             "per_page": per_page}
 
 
@@ -364,7 +341,7 @@ def report(report_id: int):
     found = get_report_or_404(report_id, current_user)
     record_view(current_user, found)
     db.session.commit()
-    return found
+    return report_view(current_user, found)
 
 
 @blp.route("/<id:report_id>/actions", methods=["POST"])
@@ -382,7 +359,7 @@ def act(args, report_id: int):
     found = get_report_or_404(report_id, current_user)
     perform(found, current_user, args.pop("action"), args)
     db.session.commit()
-    return found
+    return report_view(current_user, found) or abort(404)
 
 
 @blp.route("/<id:report_id>/messages", methods=["POST"])

@@ -19,13 +19,11 @@ URLs::
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from hub.common.attachments import AttachmentError, cleaning_summary, download_response
 from hub.common.forms import attachment_limits, department_choices, people_choices, show_error
@@ -34,7 +32,6 @@ from hub.common.time import utcnow
 from hub.common.workdays import add_working_days, local_date
 from hub.extensions import db
 from hub.org.directory import Page
-from hub.org.models import User
 from hub.org.services import heads_of
 from hub.suggestions import bp
 from hub.suggestions.forms import (
@@ -48,36 +45,34 @@ from hub.suggestions.forms import (
     RectificationDoneForm,
     RevealForm,
 )
-from hub.suggestions.models import URGENCIES, Rectification, Report
-from hub.suggestions.services import (
-    ACTION_LABELS,
-    KIND_LABELS,
-    STATUS_LABELS,
-    URGENCY_LABELS,
-    ReportError,
-    allowed_actions,
-    can_act,
-    can_complete_rectification,
-    complete_rectification,
-    effective_unit,
-    file_report,
-    filer_label,
-    filter_reports,
-    get_rectification_or_404,
+from hub.suggestions.access import (
+    LIST_OPTIONS,
+    NEWEST_FIRST,
+    count_reports,
     get_report_or_404,
+    handled_clause,
     handles_reports,
     handling_team,
-    is_filer,
-    is_handler,
-    is_reviewer,
-    overdue_reasons,
+    page_of_reports,
+    rectification_view,
+    report_view,
+    reviewed_clause,
+    summary_views,
+    visible_stmt,
+)
+from hub.suggestions.labels import ACTION_LABELS, KIND_LABELS, STATUS_LABELS, URGENCY_LABELS
+from hub.suggestions.models import URGENCIES, Rectification, Report
+from hub.suggestions.services import (
+    ReportError,
+    complete_rectification,
+    file_report,
+    filter_reports,
+    get_rectification_or_404,
     perform,
     record_view,
     rectifications_for,
     reveal_filer,
     route_for,
-    visible_events,
-    visible_report_ids,
 )
 
 PER_PAGE = 20
@@ -85,12 +80,13 @@ QUEUE_PER_PAGE = 50
 #: The deadline a rectification form suggests: a working week.
 SUGGESTED_RECTIFICATION_DAYS = 5
 OVERDUE_LABELS = {"ack": _l("受理超期"), "feedback": _l("反馈超期"), "urgency": _l("办理超期")}
-#: The queue's orders, as sort keys over the reports.
+#: The queue's orders, as ORDER BY clauses.
 ORDERS = {
-    "newest": (lambda r: (r.filed_on, r.id), True),
-    "oldest": (lambda r: (r.filed_on, r.id), False),
-    "urgency": (lambda r: (URGENCIES.index(r.urgency), r.handle_due_at or datetime.max,
-                           r.filed_on, r.id), False),
+    "newest": NEWEST_FIRST,
+    "oldest": (Report.filed_on, Report.id),
+    "urgency": (case({u: i for i, u in enumerate(URGENCIES)}, value=Report.urgency),
+                Report.handle_due_at.is_(None), Report.handle_due_at, Report.filed_on,
+                Report.id),
 }
 
 
@@ -121,7 +117,6 @@ def report_overdue(reason: str) -> str:
     return OVERDUE_LABELS.get(reason, reason)
 
 
-bp.add_app_template_global(overdue_reasons, "report_overdue_reasons")
 #: Whether the navigation offers "事项处理" (the triage queue) to a person.
 bp.add_app_template_global(handles_reports, "report_desk")
 
@@ -179,25 +174,19 @@ def index():
     suggestions (分析应用); above them the rectifications asked of departments I head."""
     form = IndexForm(formdata=request.args)
     form.validate()
-    lists = {"mine": visible_report_ids(current_user, select(Report).where(
+    lists = {"mine": visible_stmt(current_user, select(Report).where(
         Report.author_id == current_user.id))}
     if heads_of(current_user):
-        lists["department"] = reviewed_suggestion_ids(current_user)
+        lists["department"] = visible_stmt(
+            current_user, select(Report).where(Report.author_id.is_distinct_from(
+                current_user.id)), clause=reviewed_clause(current_user))
     showing = form.showing() if form.showing() in lists else "mine"
+    totals = {name: count_reports(stmt) for name, stmt in lists.items()}
     return render_template(
-        "suggestions/index.html", now=utcnow(), showing=showing, labels=LISTS,
-        totals={name: len(ids) for name, ids in lists.items()},
-        page=page_of(lists[showing], form.page_number(), PER_PAGE),
-        rectifications=rectifications_for(current_user))
-
-
-def reviewed_suggestion_ids(user: User) -> list[int]:
-    """The named suggestions from the departments ``user`` heads, which they review."""
-    headed = [d.id for d in heads_of(user)]
-    ids = visible_report_ids(user, select(Report).where(
-        Report.kind == "suggestion", Report.author_department_id.in_(headed),
-        Report.author_id != user.id))
-    return [r.id for r in load_reports(ids) if is_reviewer(user, r)]
+        "suggestions/index.html", showing=showing, labels=LISTS, totals=totals,
+        page=views_page(lists[showing], form.page_number(), PER_PAGE),
+        rectifications=[rectification_view(current_user, rect)
+                        for rect in rectifications_for(current_user)])
 
 
 @bp.route("/queue")
@@ -208,29 +197,19 @@ def queue():
         abort(404)
     form = QueueFilterForm(formdata=request.args)
     form.validate()
-    ids = visible_report_ids(current_user, filter_reports(select(Report), **form.criteria()))
-    handled = [r for r in load_reports(ids) if is_handler(current_user, r)]
-    key, newest_first = ORDERS[form.order()]
-    handled.sort(key=key, reverse=newest_first)
-    number = form.page_number()
-    page = Page(items=handled[(number - 1) * QUEUE_PER_PAGE:number * QUEUE_PER_PAGE],
-                total=len(handled), page=number, per_page=QUEUE_PER_PAGE)
+    stmt = visible_stmt(current_user, filter_reports(select(Report), **form.criteria()),
+                        clause=handled_clause(current_user))
+    page = views_page(stmt, form.page_number(), QUEUE_PER_PAGE, order=ORDERS[form.order()])
     return render_template("suggestions/queue.html", form=form, page=page,
-                           query_args=form.query_args(), now=utcnow())
+                           query_args=form.query_args())
 
 
-def load_reports(ids: list[int]) -> list[Report]:
-    """The reports of ``ids``, in that order."""
-    if not ids:
-        return []
-    by_id = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_(ids)))}
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def page_of(ids: list[int], number: int, per_page: int) -> Page:
-    """One page of the reports of ``ids`` (already what the person may see)."""
-    chunk = ids[(number - 1) * per_page:number * per_page]
-    return Page(items=load_reports(chunk), total=len(ids), page=number, per_page=per_page)
+def views_page(stmt, number: int, per_page: int, order=NEWEST_FIRST) -> Page:
+    """One page of the reports of ``stmt`` (already what the person may see), as the rows
+    the person sees (``summary_views``): the page and its count, from the database."""
+    items, total = page_of_reports(stmt, number, per_page, order=order, options=LIST_OPTIONS)
+    return Page(items=summary_views(current_user, items), total=total, page=number,
+                per_page=per_page)
 
 
 # --- a report ----------------------------------------------------------------------------------
@@ -314,8 +293,10 @@ def report_page(report: Report, failed: tuple[str, ActionForm] | None = None,
     of the report, and is audited."""
     record_view(current_user, report)
     db.session.commit()
-    forms = {action: action_form(action, report)
-             for action in allowed_actions(current_user, report)}
+    view = report_view(current_user, report, revealed=revealed)
+    if view is None:  # e.g. a step that took the person off the report
+        abort(404)
+    forms = {action: action_form(action, report) for action in view.allowed_actions}
     problem = None
     if failed is not None:
         action, form = failed
@@ -323,17 +304,10 @@ def report_page(report: Report, failed: tuple[str, ActionForm] | None = None,
             forms[action] = form  # its errors show next to its fields
         else:  # an action that is not (or no longer) possible: say why above the page
             problem = " ".join(str(m) for messages in form.errors.values() for m in messages)
-    handler_view = is_handler(current_user, report)
-    filer_view = is_filer(current_user, report)
     return render_template(
-        "suggestions/report.html", report=report, forms=forms, problem=problem,
-        body=render_markdown(report.body), events=visible_events(current_user, report),
-        handler_view=handler_view, filer_view=filer_view, revealed=revealed,
-        filer=filer_label(current_user, report, revealed=revealed),
-        can_reveal=(not revealed and report.author is not None
-                    and can_act(current_user, report, "reveal")),
-        reveal_form=RevealForm(), unit=effective_unit(report),
-        overdue=overdue_reasons(report), now=utcnow(),
+        "suggestions/report.html", report=view, forms=forms, problem=problem,
+        body=render_markdown(report.body), revealed=revealed, reveal_form=RevealForm(),
+        now=utcnow(),
     ), status
 
 
@@ -363,10 +337,8 @@ def rectification_done(rectification_id: int):
 
 
 def rectification_page(rect: Rectification, form: RectificationDoneForm, status: int = 200):
-    """The request, its deadline and its state.  The department's head sees the report's
-    number only; its handlers get a link to it."""
-    return render_template(
-        "suggestions/rectification.html", rect=rect, form=form, now=utcnow(),
-        handler_view=is_handler(current_user, rect.report),
-        can_complete=can_complete_rectification(current_user, rect),
-    ), status
+    """The request, its deadline and its state (``rectification_view``).  Whoever may see
+    the report gets its number and a link; the department's head, who usually may not, a
+    neutral label instead."""
+    return render_template("suggestions/rectification.html",
+                           rect=rectification_view(current_user, rect), form=form), status

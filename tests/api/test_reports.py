@@ -236,7 +236,7 @@ def test_a_suggestion_is_adopted_with_a_reward_and_the_head_comments(api, demo):
     adopted = ok(act(api, "hr2", rid, "adopt", text="节约成本", expected_benefit="每年约 2 万元",
                      reward_amount="500", reward_note="年终奖励"))
     assert adopted["status"] == "adopted"
-    assert adopted["reward_amount"] == "500.00" and adopted["decision_reason"] == "节约成本"
+    assert adopted["reward_amount"] == 500 and adopted["decision_reason"] == "节约成本"
     answered = ok(act(api, "hr2", rid, "answer", text="您的建议已采纳，谢谢！"))
     assert answered["status"] == "answered" and answered["answer"] == "您的建议已采纳，谢谢！"
     # The filer reads the answer but not the head's comment nor the assignment.
@@ -338,7 +338,7 @@ def test_urgency_rectification_and_timers(api, demo):
     assert rect["request_text"] == "请立即更换门锁"
     # The filer sees neither the rectification nor the internal steps.
     mine = ok(api("prod2", "GET", f"/{rid}"))
-    assert mine["rectifications"] == [] and mine["outcome"] is None
+    assert "rectifications" not in mine and "outcome" not in mine
     assert {e["visibility"] for e in mine["history"]} == {"filer"}
 
 
