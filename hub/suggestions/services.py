@@ -58,6 +58,7 @@ from hub.suggestions.access import (  # noqa: F401 (re-exported)
     is_handler,
     is_reviewer,
     is_team_head,
+    may_rectify,
     overdue_reasons,
     report_viewer_ids,
     suppress_small,
@@ -380,6 +381,12 @@ def request_rectification(report: Report, actor: User, *, department: Department
     if due_date is None or due_date < local_date(at):
         message = _("请填写不早于今天的整改期限。")
         raise ReportError(message, {"due_date": [message]})
+    if can_view_report(actor, report) and not may_rectify(department, report):
+        # the request would tell its head, who is in the report's conflict set, what the
+        # report is about
+        message = _("%(department)s的负责人与此事项有利害关系，不能向该部门提出整改。"
+                    "请向其上级单位或其他部门提出整改要求。", department=department.name)
+        raise ReportError(message, {"department_id": [message]})
     _transition(report, actor, "request_rectification", visibility="handlers",
                 text=_("%(department)s，期限 %(due)s：%(text)s", department=department.name,
                        due=due_date.isoformat(), text=text), at=at)
