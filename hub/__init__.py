@@ -92,13 +92,13 @@ def register_hooks(app: Flask) -> None:
     ``hub.common`` import no feature, so the features connect here."""
     from hub.common.templating import set_unread_counter
     from hub.common.worker import register_delivery
+    from hub.main.header import unread_notifications
     from hub.notifications.sender import deliver_due
-    from hub.notifications.services import unread_count
     from hub.org.signals import user_deactivated
 
     user_deactivated.connect(_revoke_credentials_of_deactivated, sender=app, weak=False)
     register_delivery(app, deliver_due)
-    set_unread_counter(app, unread_count)
+    set_unread_counter(app, unread_notifications)  # read with the header's other counts
 
 
 def _revoke_credentials_of_deactivated(_app: Flask, *, user) -> None:
@@ -116,6 +116,9 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(reject_unusable_input)
     app.before_request(require_login)
     app.after_request(add_security_headers)
+    from hub.common.static import version_static_urls
+
+    version_static_urls(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -18,8 +18,6 @@ from __future__ import annotations
 from flask import (
     abort,
     flash,
-    g,
-    has_request_context,
     redirect,
     render_template,
     request,
@@ -55,9 +53,7 @@ from hub.announcements.services import (
     confirmation_rows,
     confirmation_status,
     edit,
-    feed_order,
     filter_announcements,
-    first_unconfirmed,
     followed_up_query,
     get_announcement_or_404,
     get_confirmable_or_404,
@@ -76,7 +72,6 @@ from hub.announcements.services import (
     publishable_kinds,
     remind_unconfirmed,
     set_digest,
-    unconfirmed_count,
     visible_announcements_query,
 )
 from hub.common.attachments import AttachmentError, download_response
@@ -97,20 +92,6 @@ PER_PAGE = 20
 @bp.app_template_filter("announcement_kind")
 def announcement_kind(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
-
-
-@bp.app_context_processor
-def announcement_banner() -> dict:
-    """The navbar's count of announcements waiting for my confirmation and the banner that
-    stays until they are confirmed (it links to the oldest one)."""
-    if not has_request_context() or not current_user or not current_user.is_authenticated:
-        return {"unconfirmed_announcements": 0, "unconfirmed_announcement": None}
-    if "announcement_banner" not in g:  # once per request, not per rendered e-mail
-        count = unconfirmed_count(current_user)
-        g.announcement_banner = {
-            "unconfirmed_announcements": count,
-            "unconfirmed_announcement": first_unconfirmed(current_user) if count else None}
-    return g.announcement_banner
 
 
 @bp.app_template_global("may_publish_announcements")

@@ -21,8 +21,9 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
-from hub.common import receipts
+from hub.common import holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.numbering import next_number
 from hub.common.time import company_tz, utcnow
@@ -113,7 +114,9 @@ class InvalidTransition(LetterError):
 
 @dataclass
 class Filed:
-    letter: Letter
+    #: None while an anonymous letter is held back (``hub.common.holding``): it has no id
+    #: or number until the background worker releases it.
+    letter: Letter | None
     receipt_code: str | None
 
 
@@ -133,41 +136,69 @@ def _start_of_local_day_utc(day: date) -> datetime:
 
 
 def file_letter(author: User, *, subject: str, body: str, category: str,
-                anonymous: bool = False, uploads: list | None = None,
+                anonymous: bool = False, urgent: bool = False, uploads: list | None = None,
                 now: datetime | None = None) -> Filed:
     """File a letter.  For an anonymous letter the author is forgotten here, at once: the
-    row, its history and its notifications carry no trace of who wrote it."""
+    row, its history and its notifications carry no trace of who wrote it.
+
+    An anonymous letter written now goes to the holding table and enters the records with
+    the next batch (``hub.common.holding``), unless the writer marks it ``urgent`` or the
+    release window is 0; one given a past ``now`` (the demo, paper records) is recorded
+    at once."""
     subject = _clean(subject, "subject", SUBJECT_MAX)
     body = _clean(body, "body", BODY_MAX)
     if category not in CATEGORIES:
         raise LetterError(_("未知的类别。"), {"category": [_("未知的类别。")]})
+    held = anonymous and now is None and holding.holds(urgent=urgent)
     now = now or utcnow()
     today = local_date(now)
-    filed_at = _start_of_local_day_utc(today) if anonymous else now
     # an anonymous filing's files lose their metadata before they are stored
     attachments = store_uploads(uploads or [], today, clean=anonymous)
-    number = next_number(PREFIX, today.year)
     code = receipts.new_code() if anonymous else None
-    letter = Letter(
-        number=number, year=today.year, seq=int(number.rsplit("-", 1)[1]),
-        subject=subject, body=body, category=category, anonymous=anonymous,
-        author_id=None if anonymous else author.id,
-        author_department_id=None if anonymous else author.department_id,
-        receipt_hash=receipts.digest(code) if code else None,
-        status="submitted", filed_on=today, filed_at=filed_at,
-        accept_due_at=due_after_working_days(filed_at, ACCEPT_WITHIN_WORKING_DAYS),
-        attachments=attachments,
-    )
-    db.session.add(letter)
-    _event(letter, None if anonymous else author, "submit", to_status="submitted",
-           at=filed_at)
-    db.session.flush()
+    if held:
+        holding.hold("letter", {"subject": subject, "body": body, "category": category},
+                     receipts.digest(code), attachments=attachments, now=now)
+        return Filed(None, code)
+    letter = _record_letter(
+        author=None if anonymous else author, subject=subject, body=body, category=category,
+        receipt_hash=receipts.digest(code) if code else None, attachments=attachments,
+        filed_at=_start_of_local_day_utc(today) if anonymous else now)
     if not anonymous:
         # Anonymous letters are announced to the GM office by the periodic digest instead,
         # so that no notification's time stamp points at the moment of writing.
         _notify_office(_("新来信 %(number)s：%(subject)s", number=letter.number,
                          subject=letter.subject), letter)
     return Filed(letter, code)
+
+
+def _record_letter(*, author: User | None, subject: str, body: str, category: str,
+                   receipt_hash: str | None, attachments: list, filed_at: datetime) -> Letter:
+    """The letter, its number and its first step, filed at ``filed_at``."""
+    today = local_date(filed_at)
+    number = next_number(PREFIX, today.year)
+    letter = Letter(
+        number=number, year=today.year, seq=int(number.rsplit("-", 1)[1]),
+        subject=subject, body=body, category=category, anonymous=author is None,
+        author_id=author.id if author else None,
+        author_department_id=author.department_id if author else None,
+        receipt_hash=receipt_hash,
+        status="submitted", filed_on=today, filed_at=filed_at,
+        accept_due_at=due_after_working_days(filed_at, ACCEPT_WITHIN_WORKING_DAYS),
+        attachments=attachments,
+    )
+    db.session.add(letter)
+    _event(letter, author, "submit", to_status="submitted", at=filed_at)
+    db.session.flush()
+    return letter
+
+
+@holding.releases("letter", announce=lambda: announce_anonymous_letters())
+def _release_letter(fields: dict, receipt_hash: str, attachments: list,
+                    now: datetime) -> Letter:
+    """A held anonymous letter enters the records at the moment of its batch's release."""
+    return _record_letter(author=None, subject=fields["subject"], body=fields["body"],
+                          category=fields["category"], receipt_hash=receipt_hash,
+                          attachments=attachments, filed_at=now)
 
 
 # --- the lifecycle ---------------------------------------------------------------------
@@ -453,8 +484,12 @@ def filter_letters(stmt: Select, *, status: str | None = None, category: str | N
 
 
 def paginate(stmt: Select, page: int, per_page: int) -> tuple[list[Letter], int]:
+    """One page of ``stmt`` and the total, in two statements whatever the page's size: the
+    people and departments a list shows come joined with the letters."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(
-        stmt.order_by(Letter.filed_on.desc(), Letter.id.desc())
+        stmt.options(joinedload(Letter.author), joinedload(Letter.department),
+                     joinedload(Letter.handler))
+        .order_by(Letter.filed_on.desc(), Letter.id.desc())
         .limit(per_page).offset((max(page, 1) - 1) * per_page)))
     return items, total or 0

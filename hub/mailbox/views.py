@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from hub.common.attachments import AttachmentError, cleaning_summary, download_response
@@ -60,9 +59,7 @@ from hub.mailbox.services import (
     perform,
 )
 from hub.org.directory import Page
-from hub.org.models import User
 from hub.org.permissions import is_gm_office
-from hub.org.services import heads_of
 
 PER_PAGE = 20
 OFFICE_PER_PAGE = 50
@@ -87,19 +84,6 @@ def letter_category(category: str) -> str:
 @bp.app_template_filter("letter_action")
 def letter_action(action: str) -> str:
     return ACTION_LABELS.get(action, action)
-
-
-@bp.app_template_global()
-def mailbox_desk(user: User) -> str | None:
-    """Where the navigation's "来信处理" leads ``user``: the GM office's inbox, the 督办 list
-    of department heads and named handlers, or nowhere."""
-    if not user.is_authenticated:
-        return None
-    if is_gm_office(user):
-        return "mailbox.office"
-    if heads_of(user) or db.session.scalar(select(assigned_letters(user).exists())):
-        return "mailbox.assigned"
-    return None
 
 
 # --- writing ---------------------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""The header every page shows: unread notifications, announcements waiting for my
+confirmation (and the banner that links to the oldest one), and where "来信处理" leads.
+
+All of it is one SQL statement per request (scalar subqueries side by side), run the first
+time a template asks and kept in ``g`` for the rest of the request, e-mails rendered in the
+request included.  The rules themselves stay in the features' access modules: this module
+only puts their queries into one statement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g, has_request_context
+from flask_login import current_user
+from sqlalchemy import exists, func, select
+
+from hub.announcements.access import unconfirmed_query
+from hub.announcements.models import Announcement
+from hub.extensions import db
+from hub.mailbox.access import assigned_letters
+from hub.notifications.models import Notification
+from hub.org.models import Department, User
+from hub.org.permissions import is_gm_office
+
+G_KEY = "hub_header"
+
+
+@dataclass(frozen=True)
+class FirstUnconfirmed:
+    """The banner's link: the oldest announcement waiting for my confirmation."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Header:
+    unread_notifications: int = 0
+    unconfirmed_announcements: int = 0
+    unconfirmed_announcement: FirstUnconfirmed | None = None
+    heads_a_department: bool = False
+    has_assigned_letters: bool = False
+
+
+def header_query(user: User):
+    """The one statement behind ``header_of``."""
+    unconfirmed = unconfirmed_query(user)
+    first = unconfirmed.order_by(Announcement.publish_at, Announcement.id).limit(1)
+    return select(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .scalar_subquery().label("unread"),
+        unconfirmed.with_only_columns(func.count(Announcement.id)).scalar_subquery()
+        .label("unconfirmed"),
+        first.with_only_columns(Announcement.id).scalar_subquery().label("first_id"),
+        first.with_only_columns(Announcement.title).scalar_subquery().label("first_title"),
+        exists().where(Department.head_id == user.id).label("heads"),
+        assigned_letters(user).exists().label("assigned"),
+    )
+
+
+def header_of(user) -> Header:
+    """The header's facts for ``user`` (the signed-in person), once per request."""
+    if not has_request_context() or not user or not user.is_authenticated or not user.active:
+        return Header()
+    cached = g.get(G_KEY)
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    row = db.session.execute(header_query(user)).one()
+    header = Header(
+        unread_notifications=row.unread or 0,
+        unconfirmed_announcements=row.unconfirmed or 0,
+        unconfirmed_announcement=FirstUnconfirmed(row.first_id, row.first_title)
+        if row.first_id is not None else None,
+        heads_a_department=bool(row.heads),
+        has_assigned_letters=bool(row.assigned),
+    )
+    setattr(g, G_KEY, (user.id, header))
+    return header
+
+
+def forget_header() -> None:
+    """After a change in the request that the header shows (a confirmation, reading)."""
+    g.pop(G_KEY, None)
+
+
+def unread_notifications(user) -> int:
+    """The header's unread count (registered as ``hub.common.templating``'s counter)."""
+    return header_of(user).unread_notifications
+
+
+def mailbox_desk(user) -> str | None:
+    """Where the navigation's "来信处理" leads ``user``: the GM office's inbox, the 督办 list
+    of department heads and named handlers, or nowhere."""
+    if not user or not user.is_authenticated:
+        return None
+    if is_gm_office(user):
+        return "mailbox.office"
+    header = header_of(user)
+    if header.heads_a_department or header.has_assigned_letters:
+        return "mailbox.assigned"
+    return None
+
+
+def header_context() -> dict:
+    header = header_of(current_user) if has_request_context() else Header()
+    return {"unconfirmed_announcements": header.unconfirmed_announcements,
+            "unconfirmed_announcement": header.unconfirmed_announcement}
+
+
+def configure_header(app: Flask) -> None:
+    app.context_processor(header_context)
+    app.add_template_global(mailbox_desk, "mailbox_desk")
