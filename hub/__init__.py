@@ -116,6 +116,9 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(reject_unusable_input)
     app.before_request(require_login)
     app.after_request(add_security_headers)
+    from hub.common.static import version_static_urls
+
+    version_static_urls(app)
 
 
 def register_blueprints(app: Flask) -> None:

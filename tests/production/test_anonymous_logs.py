@@ -1,7 +1,8 @@
 """An anonymous filing through the pages, as a real browser makes it (Chromium: style
 sheets, scripts, fonts, every request it sends), leaves no trace in the server's output —
-neither its routes nor a request they caused (``Referer``), nor its text, nor its receipt
-code — with the shipped gunicorn config and with werkzeug's development server."""
+neither its routes nor a request they caused (``Referer``, or a burst of asset requests
+without a page), nor its text, nor its receipt code — with the shipped gunicorn config and
+with werkzeug's development server."""
 from __future__ import annotations
 
 import uuid
@@ -87,6 +88,9 @@ def test_an_anonymous_filing_leaves_no_log_line(server_kind, demo_database, chro
     output = server.output()  # the server has stopped: everything it logged is there
 
     assert "POST /login" in output and "GET /static/" in output  # the log works
+    # the sign-in page loaded the style sheets, scripts and fonts; every page after it,
+    # the anonymous ones included, took them from the browser's cache
+    assert "/static/" not in output[output.index("POST /login"):]
     for route in ANONYMOUS_ROUTES:
         assert route not in output
     for secret in secrets:
