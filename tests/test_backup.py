@@ -198,6 +198,28 @@ def test_restore_refuses_a_database_with_data(app, tmp_path, create_user):
     assert db.session.scalar(sa.text("SELECT count(*) FROM users")) == 1
 
 
+def test_restore_into_a_migrated_empty_database(app, tmp_path, create_user, bearer):
+    """The usual target: a database ``flask db upgrade`` made.  Ids, secrets and sequences
+    carry over: the restored token still signs in, new rows get new ids."""
+    from hub.demo import wipe_data
+
+    manager = create_user("manager")
+    create_user("member", manager=manager, roles=["hr"])
+    headers = bearer(manager)
+    before = _rows(db.engine)
+    largest_id = db.session.scalar(sa.text("SELECT max(id) FROM users"))
+    path = tmp_path / "snapshot.zip"
+    backup(db.engine, path)
+    wipe_data()
+    db.session.commit()
+    restore(db.engine, path)
+    assert _rows(db.engine) == before
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers=headers).get_json()["username"] == "manager"
+    newcomer = create_user("newcomer")
+    assert newcomer.id == largest_id + 1
+
+
 def test_restore_refuses_what_is_not_a_backup(app, tmp_path):
     path = tmp_path / "other.zip"
     with zipfile.ZipFile(path, "w") as zf:
@@ -220,6 +242,10 @@ def test_cli_writes_a_private_file(app, tmp_path, create_user):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     result = app.test_cli_runner().invoke(args=["restore", str(path)])
     assert result.exit_code != 0 and "holds data" in result.output
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    result = app.test_cli_runner().invoke(args=["restore", str(broken)])
+    assert result.exit_code == 1 and "not a hub backup" in result.output
 
 
 def test_backup_while_another_thread_writes_is_consistent(app, tmp_path, create_user):

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile
+from zipfile import ZIP_DEFLATED, ZIP_STORED, BadZipFile, ZipFile
 
 import click
 import sqlalchemy as sa
@@ -450,7 +450,10 @@ def _reset_sequences(conn: Connection, tables: list[sa.Table]) -> None:
 def backup_command(file: str) -> None:
     """Write a consistent snapshot of the whole database (attachments included) to FILE,
     mode 0600, while the hub runs."""
-    manifest = backup(db.engine, file)
+    try:
+        manifest = backup(db.engine, file)
+    except OSError as exc:
+        raise BackupError(f"cannot write {file}: {exc.strerror or exc}") from None
     rows = sum(t["rows"] for t in manifest["tables"])
     click.echo(f"backup written to {file}: {len(manifest['tables'])} tables, {rows} rows, "
                f"schema revision {manifest['alembic_revision']}")
@@ -462,7 +465,10 @@ def backup_command(file: str) -> None:
 def restore_command(file: str) -> None:
     """Load a backup into an EMPTY database (either engine), bringing its schema to the
     backup's revision; queues a rebuild of the search index."""
-    summary = restore(db.engine, file, echo=click.echo)
+    try:
+        summary = restore(db.engine, file, echo=click.echo)
+    except (BadZipFile, json.JSONDecodeError, KeyError) as exc:
+        raise BackupError(f"{file} is damaged or not a hub backup ({exc})") from None
     click.echo(f"restored {summary['rows']} rows into {summary['tables']} tables at schema "
                f"revision {summary['revision']}; the search index will be rebuilt by the "
                "index writer (or run `flask --app app search reindex`). Then run "
