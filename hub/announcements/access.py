@@ -30,10 +30,12 @@ confirmation list's link for who may open that list; the edit link for who may m
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
+from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
@@ -43,7 +45,9 @@ from hub.announcements.models import (
     Announcement,
     AnnouncementAudience,
     AnnouncementConfirmation,
+    AnnouncementVersion,
 )
+from hub.common.access import ItemView
 from hub.common.time import utcnow
 from hub.extensions import db
 from hub.org.models import ROLES, Department, User, UserRole
@@ -352,3 +356,106 @@ def get_confirmable_or_404(announcement_id: int, user: User) -> Announcement:
     if announcement is None or not can_view_confirmations(user, announcement):
         abort(404)
     return announcement
+
+
+# --- what one person sees of one announcement ---------------------------------------------
+
+def confirmation_of(user: User, announcement: Announcement,
+                    version: int | None = None) -> AnnouncementConfirmation | None:
+    return db.session.scalar(select(AnnouncementConfirmation).where(
+        AnnouncementConfirmation.announcement_id == announcement.id,
+        AnnouncementConfirmation.version == (version or announcement.version),
+        AnnouncementConfirmation.user_id == user.id))
+
+
+def last_confirmed_version(user: User, announcement: Announcement) -> int | None:
+    return db.session.scalar(select(func.max(AnnouncementConfirmation.version)).where(
+        AnnouncementConfirmation.announcement_id == announcement.id,
+        AnnouncementConfirmation.user_id == user.id))
+
+
+def version_of(announcement: Announcement, version: int) -> AnnouncementVersion | None:
+    return next((v for v in announcement.versions if v.version == version), None)
+
+
+def text_diff(old: str, new: str) -> Markup:
+    """A line diff of two texts as HTML: removed lines in ``<del>``, added lines in
+    ``<ins>``, unchanged lines plain; every line escaped."""
+    out = ['<div class="announcement-diff" data-testid="diff">']
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += [f'<div class="diff-same">{escape(line) or "&nbsp;"}</div>'
+                    for line in old_lines[i1:i2]]
+            continue
+        out += [f'<div class="diff-del"><del>{escape(line)}</del></div>'
+                for line in old_lines[i1:i2]]
+        out += [f'<div class="diff-ins"><ins>{escape(line)}</ins></div>'
+                for line in new_lines[j1:j2]]
+    out.append("</div>")
+    return Markup("".join(out))
+
+
+@dataclass
+class Changes:
+    """What changed since the version a person confirmed."""
+
+    since: int
+    title_before: str | None  # None: the title did not change
+    diff: Markup
+
+
+def changes_since(announcement: Announcement, version: int) -> Changes | None:
+    old = version_of(announcement, version)
+    if old is None or version >= announcement.version:
+        return None
+    return Changes(since=version,
+                   title_before=old.title if old.title != announcement.title else None,
+                   diff=text_diff(old.body, announcement.body))
+
+
+#: What every reader sees of an announcement (the API's names; the page marks them with
+#: ``data-field``).
+ANNOUNCEMENT_FIELDS = frozenset({
+    "id", "number", "title", "kind", "kind_label", "author", "audience",
+    "requires_confirmation", "version", "publish_at", "expires_at", "pinned", "pinned_until",
+    "pinned_now", "published", "expired", "body", "body_html", "attachments", "in_audience",
+    "can_view_confirmations",
+})
+#: What only a reader asked to confirm it sees: their own confirmation and what changed
+#: since the version they confirmed.
+CONFIRMING_FIELDS = frozenset({"confirmed_by_me", "confirmed_at", "changes"})
+
+
+def announcement_view(user: User, announcement: Announcement,
+                      now: datetime | None = None) -> ItemView:
+    """What ``user`` (who may read ``announcement``) sees of it, and may do with it:
+    ``confirm`` (asked to and not yet), ``edit`` (manages it), ``confirmations`` (may open
+    the confirmation list)."""
+    now = now or utcnow()
+    published = is_published(announcement, now)
+    member = in_audience(user, announcement)
+    confirmations = can_view_confirmations(user, announcement)
+    fields = set(ANNOUNCEMENT_FIELDS)
+    values: dict = {"published": published, "expired": is_expired(announcement, now),
+                    "pinned_now": is_pinned(announcement, now), "in_audience": member,
+                    "can_view_confirmations": confirmations}
+    actions = []
+    if announcement.requires_confirmation and member:
+        fields |= CONFIRMING_FIELDS
+        mine = confirmation_of(user, announcement)
+        values["confirmed_by_me"] = mine is not None
+        values["confirmed_at"] = mine.confirmed_at if mine else None
+        changes = None
+        if mine is None:
+            earlier = last_confirmed_version(user, announcement)
+            changes = changes_since(announcement, earlier) if earlier else None
+            if published:
+                actions.append("confirm")
+        values["changes"] = changes
+    if can_manage(user, announcement):
+        actions.append("edit")
+    if confirmations:
+        actions.append("confirmations")
+    return ItemView(announcement, fields, actions=actions, **values)

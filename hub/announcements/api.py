@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import timezone
 
 from flask_login import current_user
-from marshmallow import fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
+from marshmallow import fields, validate, validates_schema
 
+from hub.announcements.access import announcement_view
 from hub.announcements.models import AUDIENCE_ROLES, KINDS, Announcement
 from hub.announcements.services import (
     BODY_MAX,
@@ -22,22 +23,17 @@ from hub.announcements.services import (
     AnnouncementError,
     Audience,
     audience_of,
-    can_view_confirmations,
-    changes_since,
     confirm,
-    confirmation_of,
     confirmation_status,
+    edit,
     filter_announcements,
     get_announcement_or_404,
     get_confirmable_or_404,
-    in_audience,
     is_expired,
     is_pinned,
     is_published,
-    last_confirmed_version,
     managed_announcements_query,
     marks_for,
-    edit,
     paginate,
     prefers_digest,
     publish,
@@ -55,8 +51,10 @@ from hub.api.schemas import (
     Schema,
     Text,
     Timestamp,
+    ViewSchema,
     page_of,
 )
+from hub.common.access import ItemView
 from hub.common.errors import api_error
 from hub.common.markdown import render_markdown
 from hub.extensions import db
@@ -143,25 +141,18 @@ class ChangesSchema(Schema):
     diff = fields.String(metadata={"description": "正文差异，HTML（<del>/<ins>，已转义）"})
 
 
-def _changes_for_me(announcement):
-    if not announcement.requires_confirmation or confirmation_of(current_user, announcement):
-        return None
-    earlier = last_confirmed_version(current_user, announcement)
-    changes = changes_since(announcement, earlier) if earlier else None
-    return changes and {"since": changes.since, "title_before": changes.title_before,
-                        "diff": str(changes.diff)}
+class AnnouncementSchema(ViewSchema, AnnouncementSummarySchema):
+    """One announcement as ``hub.announcements.access.announcement_view`` lets the caller
+    see it: ``confirmed_by_me``, ``confirmed_at`` and ``changes`` only for a reader who is
+    asked to confirm it."""
 
-
-class AnnouncementSchema(AnnouncementSummarySchema):
     computed = {
-        **AnnouncementSummarySchema.computed,
-        "body_html": lambda a: str(render_markdown(a.body)),
-        "confirmed_by_me": lambda a: confirmation_of(current_user, a) is not None
-        if a.requires_confirmation else None,
-        "confirmed_at": lambda a: (c := confirmation_of(current_user, a)) and c.confirmed_at,
-        "in_audience": lambda a: in_audience(current_user, a),
-        "can_view_confirmations": lambda a: can_view_confirmations(current_user, a),
-        "changes": _changes_for_me,
+        "kind_label": lambda view: str(KIND_LABELS[view.kind]),
+        "audience": lambda view: _audience_out(view.item),
+        "body_html": lambda view: str(render_markdown(view.body)),
+        "changes": lambda view: view.changes and {
+            "since": view.changes.since, "title_before": view.changes.title_before,
+            "diff": str(view.changes.diff)},
     }
 
     body = fields.String(metadata={"description": "Markdown 原文"})
@@ -284,7 +275,7 @@ def create(args):
         publish_at=args["publish_at"], expires_at=args["expires_at"],
         pinned=args["pinned"], pinned_until=args["pinned_until"])
     db.session.commit()
-    return announcement
+    return announcement_view(current_user, announcement)
 
 
 @blp.route("", methods=["GET"])
@@ -313,8 +304,9 @@ def feed(args):
 @blp.response(200, AnnouncementSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 def announcement(announcement_id: int):
-    """One announcement with ``confirmed_by_me``."""
-    return get_announcement_or_404(announcement_id, current_user)
+    """One announcement with ``confirmed_by_me`` (for who is asked to confirm it)."""
+    return announcement_view(current_user, get_announcement_or_404(announcement_id,
+                                                                   current_user))
 
 
 @blp.route("/<id:announcement_id>/confirm", methods=["POST"])
@@ -364,8 +356,9 @@ def change(args, announcement_id: int):
                        pinned_until=args["pinned_until"],
                        publish_at=args["publish_at"])
     db.session.commit()
-    item.new_version = new_version
-    return item
+    view = announcement_view(current_user, item)
+    return ItemView(item, view.fields | {"new_version"}, actions=view.actions,
+                    new_version=new_version, **view._values)
 
 
 @blp.route("/<id:announcement_id>/remind", methods=["POST"])

@@ -8,7 +8,6 @@ Services flush and never commit; the request (or the job runner) commits once.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,13 +15,13 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from markupsafe import Markup, escape
 from sqlalchemy import Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from hub.announcements.access import (  # noqa: F401  (re-exported)
     HR_KINDS,
     Audience,
+    Changes,
     _audience_clause,
     _unconfirmed_by,
     addressed_to,
@@ -33,6 +32,8 @@ from hub.announcements.access import (  # noqa: F401  (re-exported)
     can_publish,
     can_view_announcement,
     can_view_confirmations,
+    changes_since,
+    confirmation_of,
     confirmation_scope,
     first_unconfirmed,
     followed_up_query,
@@ -43,11 +44,14 @@ from hub.announcements.access import (  # noqa: F401  (re-exported)
     is_expired,
     is_pinned,
     is_published,
+    last_confirmed_version,
     managed_announcements_query,
     publishable_department_ids,
     publishable_kinds,
+    text_diff,
     unconfirmed_count,
     unconfirmed_query,
+    version_of,
     visible_announcements_query,
 )
 from hub.announcements.models import (
@@ -333,20 +337,6 @@ def edit(announcement: Announcement, editor: User, *, title: str, body: str,
 
 # --- confirmations -------------------------------------------------------------------------
 
-def confirmation_of(user: User, announcement: Announcement,
-                    version: int | None = None) -> AnnouncementConfirmation | None:
-    return db.session.scalar(select(AnnouncementConfirmation).where(
-        AnnouncementConfirmation.announcement_id == announcement.id,
-        AnnouncementConfirmation.version == (version or announcement.version),
-        AnnouncementConfirmation.user_id == user.id))
-
-
-def last_confirmed_version(user: User, announcement: Announcement) -> int | None:
-    return db.session.scalar(select(func.max(AnnouncementConfirmation.version)).where(
-        AnnouncementConfirmation.announcement_id == announcement.id,
-        AnnouncementConfirmation.user_id == user.id))
-
-
 def needs_confirmation_from(user: User, announcement: Announcement) -> bool:
     return (announcement.requires_confirmation and is_published(announcement)
             and in_audience(user, announcement)
@@ -377,47 +367,6 @@ def confirm(announcement: Announcement, user: User,
     mark_read(user, announcement, now)
     db.session.flush()
     return row
-
-
-def version_of(announcement: Announcement, version: int) -> AnnouncementVersion | None:
-    return next((v for v in announcement.versions if v.version == version), None)
-
-
-def text_diff(old: str, new: str) -> Markup:
-    """A line diff of two texts as HTML: removed lines in ``<del>``, added lines in
-    ``<ins>``, unchanged lines plain; every line escaped."""
-    out = ['<div class="announcement-diff" data-testid="diff">']
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out += [f'<div class="diff-same">{escape(line) or "&nbsp;"}</div>'
-                    for line in old_lines[i1:i2]]
-            continue
-        out += [f'<div class="diff-del"><del>{escape(line)}</del></div>'
-                for line in old_lines[i1:i2]]
-        out += [f'<div class="diff-ins"><ins>{escape(line)}</ins></div>'
-                for line in new_lines[j1:j2]]
-    out.append("</div>")
-    return Markup("".join(out))
-
-
-@dataclass
-class Changes:
-    """What changed since the version a person confirmed."""
-
-    since: int
-    title_before: str | None  # None: the title did not change
-    diff: Markup
-
-
-def changes_since(announcement: Announcement, version: int) -> Changes | None:
-    old = version_of(announcement, version)
-    if old is None or version >= announcement.version:
-        return None
-    return Changes(since=version,
-                   title_before=old.title if old.title != announcement.title else None,
-                   diff=text_diff(old.body, announcement.body))
 
 
 @dataclass

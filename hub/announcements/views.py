@@ -28,6 +28,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from hub.announcements import bp
+from hub.announcements.access import announcement_view
 from hub.announcements.forms import (
     ConfirmationFilterForm,
     ConfirmForm,
@@ -46,10 +47,7 @@ from hub.announcements.services import (
     audience_of,
     can_manage,
     can_view_announcement,
-    can_view_confirmations,
-    changes_since,
     confirm,
-    confirmation_of,
     confirmation_rows,
     confirmation_status,
     edit,
@@ -57,11 +55,7 @@ from hub.announcements.services import (
     followed_up_query,
     get_announcement_or_404,
     get_confirmable_or_404,
-    in_audience,
-    is_expired,
-    is_pinned,
     is_published,
-    last_confirmed_version,
     managed_announcements_query,
     mark_read,
     marks_for,
@@ -241,28 +235,14 @@ def edit_page(announcement_id: int):
 @bp.route("/<id:announcement_id>")
 def view(announcement_id: int):
     announcement = get_announcement_or_404(announcement_id, current_user)
-    published = is_published(announcement)
-    member = in_audience(current_user, announcement)
-    if published and member:
+    shown = announcement_view(current_user, announcement)
+    if shown.published and shown.in_audience:
         mark_read(current_user, announcement)
         db.session.commit()
-    confirmation = confirmation_of(current_user, announcement) \
-        if announcement.requires_confirmation else None
-    changes = None
-    if announcement.requires_confirmation and confirmation is None:
-        earlier = last_confirmed_version(current_user, announcement)
-        if earlier:
-            changes = changes_since(announcement, earlier)
     return render_template(
-        "announcements/view.html", announcement=announcement,
-        body=render_markdown(announcement.body), audience=audience_labels(announcement),
-        published=published, expired=is_expired(announcement),
-        pinned=is_pinned(announcement), member=member, confirmation=confirmation,
-        ask_confirmation=announcement.requires_confirmation and published and member
-        and confirmation is None,
-        changes=changes, confirm_form=ConfirmForm(),
-        manage=can_manage(current_user, announcement),
-        confirmations=can_view_confirmations(current_user, announcement))
+        "announcements/view.html", announcement=announcement, view=shown,
+        body=render_markdown(shown.body), audience=audience_labels(announcement),
+        confirm_form=ConfirmForm())
 
 
 @bp.route("/<id:announcement_id>/confirm", methods=["POST"])
