@@ -290,6 +290,7 @@ def test_a_crash_between_filing_and_release_loses_nothing(app, client, demo, bea
         result = restarted.test_cli_runner().invoke(args=["tick"])
         assert result.exit_code == 0, result.output
         db.session.remove()
+        db.engine.dispose()  # its connections closed now, not by the garbage collector
     db.session.expire_all()
     assert held() == []
     letter = db.session.scalar(select(Letter))
