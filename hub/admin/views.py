@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from hub.admin import bp
@@ -141,12 +142,17 @@ def commit_or_explain(form) -> bool:
 
 # --- users -----------------------------------------------------------------------------
 
+#: What the account list shows of each person besides the row: one statement each for the
+#: whole page.
+ACCOUNT_LIST_LOADS = (selectinload(User.department), selectinload(User.manager))
+
+
 def search_accounts(q: str, department: Department | None, status: str,
                     page: int) -> Page:
     """The people directory search, plus (for the admin) people who left."""
     if status != "inactive":
         return search_people(current_user, q, department, page=page, per_page=PER_PAGE,
-                             include_inactive=status == "all")
+                             include_inactive=status == "all", options=ACCOUNT_LIST_LOADS)
     stmt = select(User).where(User.active.is_(False))
     if q:
         pattern = f"%{_escape_like(q.lower())}%"
@@ -156,7 +162,8 @@ def search_accounts(q: str, department: Department | None, status: str,
         stmt = stmt.where(User.department_id.in_([d.id for d in department_subtree(department)]))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     items = list(db.session.scalars(stmt.order_by(User.name, User.id)
-                                    .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+                                    .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+                                    .options(*ACCOUNT_LIST_LOADS)))
     return Page(items=items, total=total, page=page, per_page=PER_PAGE)
 
 
@@ -296,7 +303,7 @@ def reset_password(user_id: int):
 
 @bp.route("/departments")
 def departments():
-    return render_template("admin/departments.html", tree=department_tree(),
+    return render_template("admin/departments.html", tree=department_tree(with_heads=True),
                            headcounts=department_headcounts(), action_form=ActionForm())
 
 

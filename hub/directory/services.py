@@ -38,6 +38,16 @@ def get_department_or_404(dept_id: int) -> Department:
     return dept
 
 
+def with_heads(departments: list[Department]) -> list[tuple[Department, User | None]]:
+    """Each department with its head (None when there is none or they left), the heads
+    loaded in one statement for all of them."""
+    ids = {d.head_id for d in departments if d.head_id is not None}
+    heads = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} \
+        if ids else {}
+    return [(d, heads[d.head_id] if d.head_id in heads and heads[d.head_id].active else None)
+            for d in departments]
+
+
 def find_department(dept_id: int | None) -> Department | None:
     return db.session.get(Department, dept_id) if dept_id else None
 
@@ -71,16 +81,16 @@ def person_profile(person: User, viewer: User) -> Profile:
     )
 
 
-def headcounts() -> dict[int | None, int]:
+def headcounts(tree: list[tuple[Department, int]] | None = None) -> dict[int | None, int]:
     """Active people per department id, sub-departments included; the key ``None`` holds
-    the whole company."""
+    the whole company.  ``tree``: ``department_tree()`` when the caller has it already."""
     direct = dict(db.session.execute(
         select(User.department_id, func.count())
         .where(User.active.is_(True))
         .group_by(User.department_id)
     ).all())
     totals: dict[int | None, int] = {None: sum(direct.values())}
-    for dept, _depth in department_tree():
+    for dept, _depth in tree if tree is not None else department_tree():
         for ancestor in department_path(dept):
             totals[ancestor.id] = totals.get(ancestor.id, 0) + direct.get(dept.id, 0)
     return totals

@@ -17,10 +17,11 @@ from hub.directory.services import (
     get_person_or_404,
     headcounts,
     person_profile,
+    with_heads,
 )
 from hub.org.directory import Page, search_people
 from hub.org.permissions import is_admin
-from hub.org.services import department_head, department_path, department_tree
+from hub.org.services import department_path, department_tree
 
 PER_PAGE = 20
 
@@ -33,6 +34,9 @@ def index():
     department = None if form.dept.errors else find_department(form.dept.data)
     lost_department = bool(form.dept.errors) or (form.dept.data and department is None)
     show_inactive = bool(form.inactive.data) and is_admin(current_user)
+    # Every department at once (the tree, the counts, each result's department): kept
+    # referenced while the page renders, so none is loaded again.
+    tree = department_tree()
     if form.q.errors:  # the message says why; listing everybody instead would mislead
         results = Page(items=[], total=0, page=1, per_page=PER_PAGE)
     else:
@@ -47,8 +51,8 @@ def index():
         # Links out of this page (pages, the tree) keep the search they came from.
         query_args={"q": q or None, "dept": department.id if department else None,
                     "inactive": "y" if show_inactive else None},
-        tree=department_tree(),
-        counts=headcounts(),
+        tree=tree,
+        counts=headcounts(tree),
     )
 
 
@@ -63,15 +67,20 @@ def department(dept_id: int):
     dept = get_department_or_404(dept_id)
     form = PageForm(formdata=request.args)
     form.validate()
+    # Every department at once: the path and the sub-departments are read from it, and it
+    # stays referenced while the page renders, so no department is loaded twice.
+    tree = department_tree()
     members = _search(department=dept, include_sub=False, page=form.page_number())
+    children = [d for d, _depth in tree if d.parent_id == dept.id]
+    heads = with_heads([dept, *children])
     return render_template(
         "directory/department.html",
         dept=dept,
         path=department_path(dept),
-        head=department_head(dept),
-        children=[(child, department_head(child)) for child in dept.children],
+        head=heads[0][1],
+        children=heads[1:],
         members=members,
-        counts=headcounts(),
+        counts=headcounts(tree),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from hub.common.time import utcnow
 from hub.extensions import db
@@ -163,10 +164,13 @@ def department_path(dept: Department) -> list[Department]:
     return path
 
 
-def department_tree() -> list[tuple[Department, int]]:
-    """Every department with its depth, in tree order (for indented lists and selects)."""
-    all_depts = list(db.session.scalars(select(Department).order_by(Department.sort_order,
-                                                                     Department.id)))
+def department_tree(*, with_heads: bool = False) -> list[tuple[Department, int]]:
+    """Every department with its depth, in tree order (for indented lists and selects);
+    ``with_heads``: each one's head loaded too, in one more statement for all of them."""
+    stmt = select(Department).order_by(Department.sort_order, Department.id)
+    if with_heads:
+        stmt = stmt.options(selectinload(Department.head))
+    all_depts = list(db.session.scalars(stmt))
     by_parent: dict[int | None, list[Department]] = {}
     for d in all_depts:
         by_parent.setdefault(d.parent_id, []).append(d)
