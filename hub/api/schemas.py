@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import marshmallow as ma
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import fields, validate
 
@@ -40,12 +41,24 @@ class Schema(ma.Schema):
 
 class Text(fields.String):
     """A string the database can store: PostgreSQL refuses NUL characters (SQLite takes
-    them), so both answer such input with the same 400 instead of one of them a 500."""
+    them) and UTF-8 cannot encode a lone surrogate, so such input is the same 400 on both
+    instead of a 500.  (``hub.common.input`` refuses it for every request already; this
+    keeps the schemas right when they load data from elsewhere.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A required text is never empty: the services refuse "" (or only spaces), and
+        # the document says so (minLength 1) unless a length is given already.
+        if self.required and not any(isinstance(v, validate.Length) for v in self.validators):
+            self.validators.insert(0, validate.Length(min=1, error=_l("请填写此项。")))
 
     def _deserialize(self, value, attr, data, **kwargs):
+        from hub.common.input import problem
+
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ma.ValidationError(_("不能包含 NUL 字符。"))
+        message = problem(text, dates=False)
+        if message:
+            raise ma.ValidationError(message)
         return text
 
 

@@ -269,6 +269,8 @@ def respond_to(args, meeting_id: int):
 
 
 @blp.route("/meetings/<id:meeting_id>.ics")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/calendar",
+                  description="iCalendar 文件", success=True)
 @blp.alt_response(404, response="NOT_FOUND")
 def meeting_ics(meeting_id: int):
     """The meeting's calendar file (text/calendar, TZID Asia/Shanghai)."""
