@@ -172,7 +172,7 @@ def page_from_list(items: Sequence, page: int, per_page: int) -> dict:
 class ErrorDetailSchema(Schema):
     code = fields.String(metadata={"enum": ["validation_error", "unauthorized", "forbidden",
                                             "not_found", "method_not_allowed", "conflict",
-                                            "rate_limited"]})
+                                            "rate_limited", "unavailable"]})
     message = fields.String()
     fields_ = fields.Dict(data_key="fields", keys=fields.String(),
                           metadata={"description": "字段 → 错误信息列表（仅校验错误）"})
