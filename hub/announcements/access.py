@@ -83,12 +83,19 @@ def audience_of(announcement: Announcement) -> Audience:
 
 # --- who somebody is, for the audience rules ------------------------------------------------
 
+def headed_subtree(user: User) -> Select:
+    """SQL: the ids of the departments ``user`` heads and everything below them (one
+    recursive query; UNION stops at a loop)."""
+    tree = (select(Department.id).where(Department.head_id == user.id)
+            .cte("headed_subtree", recursive=True))
+    below = aliased(Department)
+    tree = tree.union(select(below.id).where(below.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
 def headed_subtree_ids(user: User) -> set[int]:
     """The departments ``user`` heads and everything below them."""
-    ids: set[int] = set()
-    for dept in heads_of(user):
-        ids.update(d.id for d in department_subtree(dept))
-    return ids
+    return set(db.session.scalars(headed_subtree(user)))
 
 
 def _has_reports(user: User) -> bool:
@@ -333,10 +340,9 @@ def confirmation_scope(user: User, announcement: Announcement) -> Select:
         return members.where(false())
     if can_manage(user, announcement):
         return members
-    headed = headed_subtree_ids(user)
-    if not headed or not is_published(announcement):
+    if not is_published(announcement):
         return members.where(false())
-    return members.where(User.department_id.in_(headed))
+    return members.where(User.department_id.in_(headed_subtree(user)))
 
 
 def can_view_confirmations(user: User, announcement: Announcement) -> bool:
