@@ -30,7 +30,7 @@ from datetime import datetime
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, event, false, func, inspect, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -136,7 +136,7 @@ class _Facts:
             select(HandlingUnit, UnitMembership.is_head, User)
             .outerjoin(UnitMembership, UnitMembership.unit_id == HandlingUnit.id)
             .outerjoin(User, (User.id == UnitMembership.user_id) & User.active.is_(True))
-            .order_by(HandlingUnit.id, User.id))
+            .order_by(HandlingUnit.id, User.id).options(lazyload("*")))
         for unit, is_head, user in rows:
             self.units[unit.id] = unit
             members.setdefault(unit.id, [])
@@ -223,9 +223,8 @@ class _Facts:
             else:
                 todo.add(user_id)
         for chunk in _chunks(todo):
-            for person in db.session.scalars(select(User).where(User.id.in_(chunk))):
-                self.people.append(person)
-                self.active[person.id] = bool(person.active)
+            self.active.update((user_id, bool(active)) for user_id, active in db.session.execute(
+                select(User.id, User.active).where(User.id.in_(chunk))))
         for user_id in todo:
             self.active.setdefault(user_id, False)
 
@@ -278,15 +277,10 @@ class _Facts:
                     rows[row.report_id].append(row)
             for report_id, report in missing.items():
                 set_committed_value(report, name, rows[report_id])
-        lines_of = {n.user_id for r in reports for n in r.named}
-        lines_of |= {r.author_id for r in reports
-                     if r.kind == "whistleblowing" and r.author_id is not None}
-        if lines_of:
-            self.load_everybody()  # one query, however deep the reporting lines
+        self.load_everybody()  # who is above whom: one query, however deep the lines
         self.load_units()
         self.load_department_heads({r.author_department_id for r in reports
                                     if r.kind == "suggestion"})
-        self.load_people({r.author_id for r in reports})
 
     def _decide(self, report: Report) -> _Decision:
         blocked: set[int] = set()
@@ -439,8 +433,27 @@ def handles_reports(user: User) -> bool:
     the fallback unit); everybody else has none."""
     if not user.is_authenticated or not user.active:
         return False
-    return db.session.scalar(select(UnitMembership.unit_id)
-                             .where(UnitMembership.user_id == user.id).limit(1)) is not None
+    facts = _facts()
+    facts.load_units()
+    return any(person.id == user.id for people in facts.members.values() for person in people)
+
+
+def units_headed_by(user: User) -> list[HandlingUnit]:
+    """The handling units ``user`` heads (whose audit log they read)."""
+    if not user.is_authenticated or not user.active:
+        return []
+    facts = _facts()
+    facts.load_units()
+    return [facts.units[unit_id] for unit_id, heads in facts.heads.items() if user.id in heads]
+
+
+def heads_a_unit(user: User) -> bool:
+    """Heads a handling unit (and is with the company)."""
+    if not user.is_authenticated or not user.active:
+        return False
+    facts = _facts()
+    facts.load_units()
+    return any(user.id in heads for heads in facts.heads.values())
 
 
 def can_act(user: User, report: Report, action: str) -> bool:
@@ -554,7 +567,7 @@ NEWEST_FIRST = (Report.filed_on.desc(), Report.id.desc())
 #: What a list loads with its page of reports: what the rule reads (so the page is decided
 #: together) and what the rows show.
 LIST_OPTIONS = (selectinload(Report.named), selectinload(Report.exclusions),
-                joinedload(Report.handler))
+                joinedload(Report.handler).lazyload("*"))
 
 
 def visible_stmt(user: User, stmt: Select | None = None, *, clause=None) -> Select:
@@ -576,10 +589,10 @@ def count_reports(stmt: Select) -> int:
 
 
 def page_of_reports(stmt: Select, number: int, per_page: int, *, order=NEWEST_FIRST,
-                    options=()) -> tuple[list[Report], int]:
-    """One page of ``stmt`` (already narrowed by ``visible_stmt``) and its total: two
-    statements whatever the size of the database."""
-    total = count_reports(stmt)
+                    options=(), total: int | None = None) -> tuple[list[Report], int]:
+    """One page of ``stmt`` (already narrowed by ``visible_stmt``) and its total (unless
+    given): two statements whatever the size of the database."""
+    total = count_reports(stmt) if total is None else total
     items = list(db.session.scalars(stmt.order_by(*order).options(*options)
                                     .limit(per_page).offset((number - 1) * per_page)))
     return items, total
@@ -672,10 +685,7 @@ def can_view_report_stats(user: User) -> bool:
     of the handling units.  Each of them counts only the reports they may see."""
     if not user.is_authenticated or not user.active:
         return False
-    return is_hr(user) or db.session.scalar(
-        select(UnitMembership.unit_id).where(UnitMembership.user_id == user.id,
-                                             UnitMembership.is_head.is_(True)).limit(1)
-    ) is not None
+    return is_hr(user) or heads_a_unit(user)
 
 
 def suppress_small(count: int) -> int | str:

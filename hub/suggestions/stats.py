@@ -32,6 +32,7 @@ from hub.common.time import utcnow
 from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.org.models import Department, HandlingUnit, User
+from hub.suggestions.access import units_headed_by
 from hub.suggestions.models import KINDS, STATUSES, Report, ReportAudit
 from hub.suggestions.services import (
     ACTION_LABELS,
@@ -40,7 +41,6 @@ from hub.suggestions.services import (
     STATUS_LABELS,
     audit,
     audit_rows,
-    can_read_audit,
     filer_label,
     is_handler,
     reward_list,
@@ -161,8 +161,7 @@ def stats_workbook(stats: ReportStats, now: datetime | None = None) -> bytes:
 
 def readable_audit_units(user: User) -> list[HandlingUnit]:
     """The handling units whose audit log ``user`` may read (those they head)."""
-    units = db.session.scalars(select(HandlingUnit).order_by(HandlingUnit.id))
-    return [unit for unit in units if can_read_audit(user, unit)]
+    return sorted((unit for unit in units_headed_by(user)), key=lambda unit: unit.id)
 
 
 #: The ``detail`` of the export rows (kept as data; ``audit_detail`` says it in words).

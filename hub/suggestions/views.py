@@ -184,7 +184,7 @@ def index():
     totals = {name: count_reports(stmt) for name, stmt in lists.items()}
     return render_template(
         "suggestions/index.html", showing=showing, labels=LISTS, totals=totals,
-        page=views_page(lists[showing], form.page_number(), PER_PAGE),
+        page=views_page(lists[showing], form.page_number(), PER_PAGE, total=totals[showing]),
         rectifications=[rectification_view(current_user, rect)
                         for rect in rectifications_for(current_user)])
 
@@ -204,10 +204,13 @@ def queue():
                            query_args=form.query_args())
 
 
-def views_page(stmt, number: int, per_page: int, order=NEWEST_FIRST) -> Page:
+def views_page(stmt, number: int, per_page: int, order=NEWEST_FIRST,
+               total: int | None = None) -> Page:
     """One page of the reports of ``stmt`` (already what the person may see), as the rows
-    the person sees (``summary_views``): the page and its count, from the database."""
-    items, total = page_of_reports(stmt, number, per_page, order=order, options=LIST_OPTIONS)
+    the person sees (``summary_views``): the page and its count (unless known), from the
+    database."""
+    items, total = page_of_reports(stmt, number, per_page, order=order, options=LIST_OPTIONS,
+                                   total=total)
     return Page(items=summary_views(current_user, items), total=total, page=number,
                 per_page=per_page)
 
