@@ -21,12 +21,8 @@ from hub.extensions import db
 from hub.org.models import Department, ReportingLine, UnitMembership, User
 from hub.search.registry import ALL, Provider, register
 from hub.suggestions.models import Report, ReportExclusion, ReportNamedPerson
-from hub.suggestions.services import (
-    FALLBACK_UNIT_SETTING,
-    STATUS_LABELS,
-    can_view_report,
-    report_viewer_ids,
-)
+from hub.suggestions.access import FALLBACK_UNIT_SETTING, can_view_report, report_viewer_ids
+from hub.suggestions.labels import STATUS_LABELS
 
 
 def to_document(report: Report) -> dict:
