@@ -8,7 +8,9 @@ from datetime import date
 from urllib.parse import quote
 
 import filetype
+from babel.lists import format_list
 from flask import Response, current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -121,7 +123,7 @@ def cleaning_summary(uploads: list[FileStorage] | None) -> str | None:
         name = _safe_name(upload.filename or "")
         if removed:
             parts.append(_("附件 %(name)s 已移除：%(what)s", name=name,
-                           what="、".join(scrub.describe(removed))))
+                           what=format_list(scrub.describe(removed), locale=get_locale())))
         else:
             parts.append(_("附件 %(name)s 中没有发现作者、位置等信息。", name=name))
     return "；".join(parts) if parts else None
