@@ -78,7 +78,7 @@ from hub.meetings.models import (
 )
 from hub.org.models import Department, User
 from hub.org.permissions import heads_department, is_admin, is_gm_office, is_hr
-from hub.org.services import department_subtree, direct_reports, heads_of
+from hub.org.services import heads_of
 
 SKIP_LEVEL = "skip_level"
 
@@ -253,27 +253,37 @@ def private_note_for(user: User, talk: TalkLog) -> str | None:
     return talk.private_note if can_see_private_note(user, talk) else None
 
 
+def _line_ctes(user: User):
+    """Everybody above and below ``user`` in the current reporting line, as recursive CTEs
+    (UNION, so a loop in the data ends), for queries that must not load the line first."""
+    below = select(User.id).where(User.manager_id == user.id).cte("below", recursive=True)
+    below = below.union(select(User.id).join(below, User.manager_id == below.c.id))
+    above = select(User.manager_id.label("id")).where(
+        User.id == user.id, User.manager_id.is_not(None)).cte("above", recursive=True)
+    above = above.union(select(User.manager_id).join(above, User.id == above.c.id)
+                        .where(User.manager_id.is_not(None)))
+    return above, below
+
+
 def visible_talks_query(user: User) -> Select:
-    """The talk logs whose shared part ``user`` may read (``can_view_talk`` as SQL)."""
+    """The talk logs whose shared part ``user`` may read (``can_view_talk`` as SQL, in one
+    statement: the reporting line is walked inside it)."""
     if not _active(user):
         return select(TalkLog).where(false())
-    mine = standing(user)
+    above, below = _line_ctes(user)
     took_part = exists().where(TalkParticipant.talk_id == TalkLog.id,
                                TalkParticipant.user_id == user.id)
-    rules = [took_part]
-    if mine.above and mine.below:
-        # A skip-level talk by somebody above me with somebody below me goes around me.
-        bypassing = and_(TalkLog.kind == SKIP_LEVEL, TalkLog.author_id.in_(mine.above),
-                         exists().where(TalkParticipant.talk_id == TalkLog.id,
-                                        TalkParticipant.user_id.in_(mine.below)))
-    else:
-        bypassing = false()
+    # A skip-level talk by somebody above me with somebody below me goes around me.
+    bypassing = and_(TalkLog.kind == SKIP_LEVEL, TalkLog.author_id.in_(select(above.c.id)),
+                     exists().where(TalkParticipant.talk_id == TalkLog.id,
+                                    TalkParticipant.user_id.in_(select(below.c.id))))
     if oversees_all_talks(user):
-        rules.append(not_(bypassing))
-    elif mine.below:
-        rules.append(and_(not_(bypassing), exists().where(
-            TalkParticipant.talk_id == TalkLog.id, TalkParticipant.user_id.in_(mine.below))))
-    return select(TalkLog).where(or_(*rules))
+        oversight = not_(bypassing)
+    else:
+        oversight = and_(not_(bypassing), exists().where(
+            TalkParticipant.talk_id == TalkLog.id,
+            TalkParticipant.user_id.in_(select(below.c.id))))
+    return select(TalkLog).where(or_(took_part, oversight))
 
 
 def get_talk_or_404(talk_id: int, user: User) -> TalkLog:
@@ -346,18 +356,34 @@ def compliance_scope(viewer: User) -> set[int] | None:
     head and those departments' sub-departments."""
     if is_gm_office(viewer):
         return None
-    ids = {viewer.id} | set(standing(viewer).below)
-    for dept in heads_of(viewer):
-        subtree = [d.id for d in department_subtree(dept)]
-        ids |= set(db.session.scalars(select(User.id).where(User.department_id.in_(subtree))))
-    return ids
+    cache = g.setdefault("_meetings_scope", {}) if has_request_context() else {}
+    if viewer.id not in cache:
+        # The departments the viewer heads and everything under them, walked in SQL.
+        tree = select(Department.id).where(Department.head_id == viewer.id).cte(
+            "headed", recursive=True)
+        tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
+        ids = {viewer.id} | set(standing(viewer).below)
+        ids |= set(db.session.scalars(select(User.id).where(
+            User.department_id.in_(select(tree.c.id)))))
+        cache[viewer.id] = ids
+    return set(cache[viewer.id])
+
+
+def has_reports(viewer: User) -> bool:
+    """Whether anybody active reports to ``viewer`` (asked once per request: the tab row of
+    every talk page needs it twice)."""
+    cache = g.setdefault("_meetings_has_reports", {}) if has_request_context() else {}
+    if viewer.id not in cache:
+        cache[viewer.id] = bool(db.session.scalar(select(exists().where(
+            User.manager_id == viewer.id, User.active.is_(True)))))
+    return cache[viewer.id]
 
 
 def may_view_compliance(viewer: User) -> bool:
     """The compliance pages exist for managers, department heads and the GM office."""
     if not viewer.is_authenticated:
         return False
-    return is_gm_office(viewer) or bool(direct_reports(viewer)) or bool(heads_of(viewer))
+    return is_gm_office(viewer) or has_reports(viewer) or bool(heads_of(viewer))
 
 
 def can_view_compliance(viewer: User, subject: User | Department) -> bool:
@@ -383,7 +409,7 @@ def can_configure(viewer: User) -> bool:
 
 
 def may_open_occasions(viewer: User) -> bool:
-    return is_hr(viewer) or bool(direct_reports(viewer))
+    return is_hr(viewer) or has_reports(viewer)
 
 
 def can_open_occasion(viewer: User, employee: User) -> bool:

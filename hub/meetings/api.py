@@ -61,6 +61,7 @@ from hub.meetings.services import (
     LOCATION_MAX,
     RESPONSES,
     STATUS_LABELS,
+    TALK_API_OPTIONS,
     TEXT_MAX,
     NewActionItem,
     TalkError,
@@ -307,7 +308,7 @@ def talks(args):
     and the GM office), newest first; private notes only to their author."""
     stmt = filter_talks(visible_talks_query(current_user), user_id=args["user_id"],
                         kind=args["kind"], date_from=args["from_"], date_to=args["to"])
-    items, total = paginate_talks(stmt, args["page"], args["per_page"])
+    items, total = paginate_talks(stmt, args["page"], args["per_page"], TALK_API_OPTIONS)
     return {"items": [talk_view(current_user, t) for t in items], "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 

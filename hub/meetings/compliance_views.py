@@ -148,9 +148,9 @@ def compliance_person(user_id: int):
         abort(404)
     form = _month_form()
     month = form.chosen_month(_this_month())
-    owes = ob.visible_items(current_user, ob.manager_items(person, month))
-    owed = [i for i in ob.visible_items(current_user, ob.due_for(person, month))
-            if i.junior.id == person.id]
+    owes, due = ob.person_items(person, month)
+    owes = ob.visible_items(current_user, owes)
+    owed = [i for i in ob.visible_items(current_user, due) if i.junior.id == person.id]
     return render_template("meetings/compliance_person.html", form=form, month=month,
                            person=person, owes=owes, owed=owed, this_month=_this_month(),
                            quarter=ob.quarter_range(month), today=local_date(utcnow()))

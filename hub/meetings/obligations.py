@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from hub.common.models import get_setting, set_setting
 from hub.common.months import Month
@@ -50,7 +50,7 @@ from hub.meetings.access import (  # noqa: F401 - the feature's rules, for the c
 )
 from hub.meetings.cadence import AppraisalDay, Held, Owed, Pair, Planned
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS
-from hub.meetings.models import Meeting, TalkLog
+from hub.meetings.models import Meeting, MeetingParticipant, TalkLog, TalkParticipant
 from hub.meetings.obligation_models import (
     APPRAISAL_KINDS,
     Appeal,
@@ -187,8 +187,10 @@ def _day_bounds_utc(first: date, last: date) -> tuple[datetime, datetime]:
     return end_of_day_utc(first - timedelta(days=1)), end_of_day_utc(last)
 
 
-def _routine_owed(first: date, last: date, manager_on, is_working) -> list[Owed]:
-    people = list(db.session.scalars(select(User.id).where(User.active.is_(True))))
+def _routine_owed(first: date, last: date, manager_on, is_working,
+                  people: list[int] | None = None) -> list[Owed]:
+    if people is None:
+        people = list(db.session.scalars(select(User.id).where(User.active.is_(True))))
     months = _months(first, last)
     quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in months})
     appraisals = [AppraisalDay(a.id, a.day) for a in db.session.scalars(
@@ -207,21 +209,44 @@ def _routine_owed(first: date, last: date, manager_on, is_working) -> list[Owed]
     return owed
 
 
-def _talks_between(first: date, last: date) -> list[tuple[TalkLog, frozenset[int]]]:
+def _talks_between(first: date, last: date) -> list[tuple[SimpleNamespace, frozenset[int]]]:
+    """The talk logs held in [first, last] as (id, kind, held_at, number) rows with their
+    participants' ids: one statement, no ORM objects (a quarter may hold thousands)."""
     start, end = _day_bounds_utc(first, last)
-    talks = db.session.scalars(
-        select(TalkLog).where(TalkLog.held_at >= start, TalkLog.held_at < end)
-        .options(selectinload(TalkLog.participants)).order_by(TalkLog.held_at, TalkLog.id))
-    return [(t, frozenset(p.user_id for p in t.participants)) for t in talks]
+    found: dict[int, tuple[SimpleNamespace, set[int]]] = {}
+    for talk_id, kind, held_at, number, user_id in db.session.execute(
+            select(TalkLog.id, TalkLog.kind, TalkLog.held_at, TalkLog.number,
+                   TalkParticipant.user_id)
+            .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
+            .where(TalkLog.held_at >= start, TalkLog.held_at < end)
+            .order_by(TalkLog.held_at, TalkLog.id)):
+        row = found.get(talk_id)
+        if row is None:
+            row = found[talk_id] = (SimpleNamespace(id=talk_id, kind=kind, held_at=held_at,
+                                                    number=number), set())
+        row[1].add(user_id)
+    return [(t, frozenset(ids)) for t, ids in found.values()]
 
 
-def _meetings_between(first: date, last: date) -> list[tuple[Meeting, frozenset[int]]]:
+def _meetings_between(first: date, last: date) -> list[tuple[SimpleNamespace, frozenset[int]]]:
+    """The planned meetings in [first, last] as (id, kind, start_at, created_at) rows with
+    their participants' ids, in one statement."""
     start, end = _day_bounds_utc(first, last)
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.start_at >= start, Meeting.start_at < end,
-                              Meeting.status.in_(PLANNED_STATUSES))
-        .options(selectinload(Meeting.participants)).order_by(Meeting.start_at, Meeting.id))
-    return [(m, frozenset(p.user_id for p in m.participants)) for m in meetings]
+    found: dict[int, tuple[SimpleNamespace, set[int]]] = {}
+    for meeting_id, kind, start_at, created_at, user_id in db.session.execute(
+            select(Meeting.id, Meeting.kind, Meeting.start_at, Meeting.created_at,
+                   MeetingParticipant.user_id)
+            .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+            .where(Meeting.start_at >= start, Meeting.start_at < end,
+                   Meeting.status.in_(PLANNED_STATUSES))
+            .order_by(Meeting.start_at, Meeting.id)):
+        row = found.get(meeting_id)
+        if row is None:
+            row = found[meeting_id] = (SimpleNamespace(id=meeting_id, kind=kind,
+                                                       start_at=start_at,
+                                                       created_at=created_at), set())
+        row[1].add(user_id)
+    return [(m, frozenset(ids)) for m, ids in found.values()]
 
 
 def compute_items(first: date, last: date, *, today: date | None = None,
@@ -232,7 +257,12 @@ def compute_items(first: date, last: date, *, today: date | None = None,
     today = today or local_date(utcnow())
     manager_on = reporting_lookup()
     cal = WorkCalendar(first - timedelta(days=100), last + timedelta(days=100))
-    routine = _routine_owed(first, last, manager_on, cache(cal.is_working))
+    # Everybody with their department in one statement: the items, pages and exports show
+    # names and departments, never roles.
+    users = {u.id: u for u in db.session.scalars(
+        select(User).options(joinedload(User.department), lazyload(User.role_rows)))}
+    routine = _routine_owed(first, last, manager_on, cache(cal.is_working),
+                            [u.id for u in users.values() if u.active])
 
     def wanted(start: date, end: date) -> bool:
         return first <= end <= last if ending else start <= last and end >= first
@@ -245,7 +275,6 @@ def compute_items(first: date, last: date, *, today: date | None = None,
     planned = [Planned(m.kind, ids, local_date(m.start_at), m.id) for m, ids in meetings]
     numbers = {t.id: t.number for t, _ids in talks}
 
-    users = {u.id: u for u in db.session.scalars(select(User))}
     items: list[Item] = []
     for s in cadence.settle(routine, held, planned, today):
         o = s.owed
@@ -273,13 +302,16 @@ def _first_talk(held: list[Held], kind: str, pair: frozenset[int], since: date) 
 
 def _occasion_items(first, last, today, held, planned, numbers, wanted, ending) -> list[Item]:
     items = []
-    rows = db.session.scalars(select(OccasionTalk).order_by(OccasionTalk.due_date))
+    rows = list(db.session.scalars(select(OccasionTalk).order_by(OccasionTalk.due_date)))
+    wanted_ids = {r.closed_by_talk_id for r in rows if r.closed_by_talk_id}
+    closings = {t.id: t for t in db.session.scalars(
+        select(TalkLog).where(TalkLog.id.in_(wanted_ids)))} if wanted_ids else {}
     for row in rows:
         opened = local_date(row.opened_at)
         pair = frozenset((row.manager_id, row.employee_id))
         talk = _first_talk(held, row.kind, pair, opened)
         if row.closed_by_talk_id and (talk is None or talk.talk_id != row.closed_by_talk_id):
-            closing = db.session.get(TalkLog, row.closed_by_talk_id)
+            closing = closings.get(row.closed_by_talk_id)
             talk = Held(row.kind, pair, local_date(closing.held_at), closing.id) \
                 if closing else talk
         open_now = talk is None
@@ -434,6 +466,20 @@ def by_department(rows: Iterable[ComplianceRow]) -> list[DepartmentCompliance]:
     order = {d.id: i for i, d in enumerate(db.session.scalars(
         select(Department).order_by(Department.sort_order, Department.id)))}
     return sorted(totals.values(), key=lambda t: order.get(t.department.id, 0))
+
+
+def person_items(person: User, month: Month, *,
+                 today: date | None = None) -> tuple[list[Item], list[Item]]:
+    """(``manager_items``, ``due_for``) of ``person`` from one pass over the quarter."""
+    q_first, q_last = quarter_range(month)
+    m_first, m_last = month.first_day, month.next.first_day - timedelta(days=1)
+    items = [i for i in compute_items(q_first, q_last, today=today)
+             if person.id in (i.senior.id, i.junior.id)]
+    owes = [i for i in items if i.senior.id == person.id and i.source != "appeal"
+            and q_first <= i.window_end <= q_last]
+    due = [i for i in items if i.window_start <= m_last
+           and (i.window_end >= m_first or (i.source != "routine" and i.status != "held"))]
+    return owes, due
 
 
 def manager_items(manager: User, month: Month, *, today: date | None = None) -> list[Item]:

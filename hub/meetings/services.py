@@ -17,6 +17,8 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.common.numbering import next_number
 from hub.common.time import company_tz, utcnow
@@ -394,14 +396,42 @@ def meeting_end(meeting: Meeting) -> datetime:
     return meeting.start_at + timedelta(minutes=meeting.duration_minutes)
 
 
-def upcoming_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
+def _person(relationship, *more):
+    """Load a person with the rows that show them, not their roles (nobody's list reads
+    another person's roles)."""
+    return joinedload(relationship).options(lazyload(User.role_rows), *more)
+
+
+#: What the meeting lists show: the organizer and every participant's name.
+MEETING_LIST_OPTIONS = (
+    _person(Meeting.organizer),
+    selectinload(Meeting.participants).options(_person(MeetingParticipant.user)),
+)
+
+
+def _awaits(meeting: Meeting, user: User, now: datetime) -> bool:
+    if meeting.status != "proposed" or meeting.start_at <= now:
+        return False
+    if meeting.organizer_id == user.id:
+        return pending_counter_proposal(meeting) is not None
+    row = participant_row(meeting, user)
+    return row is not None and row.response == "pending"
+
+
+def meetings_of(user: User, now: datetime | None = None) -> tuple[list[Meeting],
+                                                                  list[Meeting]]:
+    """(upcoming, awaiting an answer of ``user``) from one load of the meetings ahead."""
     now = now or utcnow()
-    return list(db.session.scalars(
+    ahead = list(db.session.scalars(
         visible_meetings_query(user)
-        # A declined one stays in the list, so that the organizer sees it and proposes again.
         .where(Meeting.status.in_(BUSY_STATUSES + ("declined",)),
                Meeting.start_at >= now - timedelta(hours=4))
-        .order_by(Meeting.start_at, Meeting.id).limit(50)))
+        .options(*MEETING_LIST_OPTIONS).order_by(Meeting.start_at, Meeting.id).limit(200)))
+    return ahead[:50], [m for m in ahead if _awaits(m, user, now)]
+
+
+def upcoming_meetings(user: User, now: datetime | None = None) -> list[Meeting]:
+    return meetings_of(user, now)[0]
 
 
 def awaiting_answer(user: User, now: datetime | None = None) -> list[Meeting]:
@@ -410,15 +440,8 @@ def awaiting_answer(user: User, now: datetime | None = None) -> list[Meeting]:
     now = now or utcnow()
     mine = visible_meetings_query(user).where(Meeting.status == "proposed",
                                               Meeting.start_at > now)
-    result = []
-    for meeting in db.session.scalars(mine.order_by(Meeting.start_at)):
-        row = participant_row(meeting, user)
-        if meeting.organizer_id == user.id:
-            if pending_counter_proposal(meeting) is not None:
-                result.append(meeting)
-        elif row is not None and row.response == "pending":
-            result.append(meeting)
-    return result
+    return [m for m in db.session.scalars(mine.options(*MEETING_LIST_OPTIONS)
+                                          .order_by(Meeting.start_at)) if _awaits(m, user, now)]
 
 
 # --- free slots ---------------------------------------------------------------------------
@@ -663,6 +686,7 @@ def open_items_of(user: User) -> list[ActionItem]:
                or_(ActionItem.owner_id == user.id, exists().where(
                    TalkParticipant.talk_id == TalkLog.id,
                    TalkParticipant.user_id == user.id)))
+        .options(_person(ActionItem.owner))
         .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id)
         .limit(100)))
 
@@ -672,6 +696,7 @@ def to_acknowledge(user: User) -> list[TalkLog]:
         select(TalkLog).join(TalkParticipant)
         .where(TalkParticipant.user_id == user.id, TalkParticipant.acknowledged_at.is_(None),
                TalkLog.author_id != user.id)
+        .options(_person(TalkLog.author))
         .order_by(TalkLog.held_at.desc()).limit(50)))
 
 
@@ -694,12 +719,47 @@ def filter_talks(stmt: Select, *, user_id: int | None = None, kind: str | None =
     return stmt
 
 
-def paginate_talks(stmt: Select, page: int, per_page: int) -> tuple[list[TalkLog], int]:
+def paginate_talks(stmt: Select, page: int, per_page: int,
+                   options=()) -> tuple[list[TalkLog], int]:
+    """One page of talk logs, newest first, and the total: one statement (the total rides
+    along as a window count) unless the page is past the end."""
+    rows = db.session.execute(
+        stmt.add_columns(func.count().over().label("total")).options(*options)
+        .order_by(TalkLog.held_at.desc(), TalkLog.id.desc())
+        .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0][1]
+    if page <= 1:
+        return [], 0
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(
-        stmt.order_by(TalkLog.held_at.desc(), TalkLog.id.desc())
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)))
-    return items, total or 0
+    return [], total or 0
+
+
+#: What the API's talk list shows of each talk: the people with their departments, the
+#: action items with their owners, and the meeting (whose participants may open it).
+TALK_API_OPTIONS = (
+    _person(TalkLog.author, joinedload(User.department)),
+    selectinload(TalkLog.participants).options(
+        _person(TalkParticipant.user, joinedload(User.department))),
+    selectinload(TalkLog.action_items).options(
+        _person(ActionItem.owner, joinedload(User.department))),
+    selectinload(TalkLog.meeting).selectinload(Meeting.participants),
+)
+
+
+def with_people(talks: list[TalkLog]) -> list[TalkLog]:
+    """Load the participants (with their names) of several lists of talks in one statement."""
+    ids = {t.id for t in talks}
+    if not ids:
+        return talks
+    found: dict[int, list[TalkParticipant]] = {i: [] for i in ids}
+    for row in db.session.scalars(select(TalkParticipant).where(TalkParticipant.talk_id.in_(ids))
+                                  .options(_person(TalkParticipant.user))
+                                  .order_by(TalkParticipant.id)):
+        found[row.talk_id].append(row)
+    for talk in talks:
+        set_committed_value(talk, "participants", found[talk.id])
+    return talks
 
 
 def other_side(talk: TalkLog, user: User) -> list[User]:

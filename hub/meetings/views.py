@@ -23,6 +23,7 @@ from datetime import datetime
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from hub.common.forms import people_choices
@@ -59,11 +60,11 @@ from hub.meetings.services import (
     TalkError,
     acknowledge,
     as_utc,
-    awaiting_answer,
     carried_items,
     complete_item,
     invitees,
     log_talk,
+    meetings_of,
     open_items_between,
     open_items_of,
     paginate_talks,
@@ -72,8 +73,8 @@ from hub.meetings.services import (
     respond,
     suggest_slots,
     to_acknowledge,
-    upcoming_meetings,
     window_text,
+    with_people,
 )
 from hub.org.directory import Page
 from hub.org.models import User
@@ -160,18 +161,17 @@ def active_person(user_id: int | None) -> User | None:
 @bp.route("/")
 def index():
     page_number = max(arg_int("page") or 1, 1)
-    mine = visible_talks_query(current_user).where(
-        TalkLog.participants.any(user_id=current_user.id))
+    mine = select(TalkLog).where(TalkLog.participants.any(user_id=current_user.id))
     items, total = paginate_talks(mine, page_number, PER_PAGE)
     # Talks of the people below me (or everybody's, for HR and the GM office).
     team, _team_total = paginate_talks(visible_talks_query(current_user).where(
         ~TalkLog.participants.any(user_id=current_user.id)), 1, TEAM_ROWS)
+    acknowledge = to_acknowledge(current_user)
+    with_people(items + team)
+    upcoming, awaiting = meetings_of(current_user)
     return render_template(
-        "meetings/index.html",
-        upcoming=upcoming_meetings(current_user),
-        awaiting=awaiting_answer(current_user),
-        to_acknowledge=to_acknowledge(current_user),
-        items=open_items_of(current_user),
+        "meetings/index.html", upcoming=upcoming, awaiting=awaiting,
+        to_acknowledge=acknowledge, items=open_items_of(current_user),
         page=Page(items=items, total=total, page=page_number, per_page=PER_PAGE),
         item_form=CompleteItemForm(), team=team,
     )
