@@ -45,6 +45,7 @@ from hub.org.services import department_head
 from hub.suggestions.models import (
     Rectification,
     Report,
+    ReportAudit,
     ReportEvent,
     ReportExclusion,
     ReportNamedPerson,
@@ -635,6 +636,19 @@ def filer_label(user: User, report: Report, revealed: bool = False) -> str:
 
 def can_read_audit(user: User, unit: HandlingUnit) -> bool:
     return user.is_authenticated and any(h.id == user.id for h in unit_heads(unit))
+
+
+def audit_stmt(user: User, unit: HandlingUnit) -> Select:
+    """The unit's audit log as its head may read it, newest first: rows about reports the
+    head may not see (conflicts) are left out like the reports themselves (in SQL, so a page
+    of it loads only its rows)."""
+    if not can_read_audit(user, unit):
+        abort(404)
+    visible = visible_stmt(user).with_only_columns(Report.id)
+    return (select(ReportAudit)
+            .where(ReportAudit.unit_id == unit.id,
+                   or_(ReportAudit.report_id.is_(None), ReportAudit.report_id.in_(visible)))
+            .order_by(ReportAudit.at.desc(), ReportAudit.id.desc()))
 
 
 def can_view_rectification(user: User, rect: Rectification) -> bool:

@@ -41,6 +41,7 @@ from hub.suggestions.access import (  # noqa: F401 (re-exported)
     SUGGESTION_ONLY,
     TRANSITIONS,
     allowed_actions,
+    audit_stmt,
     can_act,
     can_complete_rectification,
     can_read_audit,
@@ -174,13 +175,7 @@ def reveal_filer(user: User, report: Report) -> str:
 def audit_rows(user: User, unit: HandlingUnit) -> list[ReportAudit]:
     """The unit's audit log as its head may read it: rows about reports the head may not
     see (conflicts) are left out like the reports themselves."""
-    if not can_read_audit(user, unit):
-        abort(404)
-    rows = db.session.scalars(
-        select(ReportAudit).where(ReportAudit.unit_id == unit.id)
-        .order_by(ReportAudit.at.desc(), ReportAudit.id.desc()))
-    visible = set(visible_report_ids(user))
-    return [r for r in rows if r.report_id is None or r.report_id in visible]
+    return list(db.session.scalars(audit_stmt(user, unit)))
 
 
 # --- filing ----------------------------------------------------------------------------

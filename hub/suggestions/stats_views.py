@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
 from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 
@@ -31,7 +33,9 @@ from hub.extensions import db
 from hub.org.directory import Page
 from hub.org.models import HandlingUnit
 from hub.suggestions import bp
-from hub.suggestions.services import SMALL_CELL, audit_rows, can_view_report_stats, reward_list
+from hub.suggestions.access import audit_stmt
+from hub.suggestions.models import ReportAudit
+from hub.suggestions.services import SMALL_CELL, can_view_report_stats, reward_list
 from hub.suggestions.stats import (
     AUDIT_ACTIONS,
     FIRST_YEAR,
@@ -148,10 +152,12 @@ def _audit_unit() -> tuple[HandlingUnit, list[HandlingUnit]]:
 @bp.route("/audit")
 def audit_log():
     unit, units = _audit_unit()
-    rows = audit_rows(current_user, unit)
+    stmt = audit_stmt(current_user, unit)
     number = max(1, min(request.args.get("page", 1, type=int), 10_000))
-    page = Page(rows[(number - 1) * AUDIT_PER_PAGE:number * AUDIT_PER_PAGE], len(rows), number,
-                AUDIT_PER_PAGE)
+    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    rows = db.session.scalars(stmt.options(joinedload(ReportAudit.actor).lazyload("*"))
+                              .limit(AUDIT_PER_PAGE).offset((number - 1) * AUDIT_PER_PAGE))
+    page = Page(list(rows), total, number, AUDIT_PER_PAGE)
     return render_template("suggestions/audit.html", unit=unit, units=units, page=page,
                            numbers=report_numbers(page.items), actions=AUDIT_ACTIONS,
                            detail=audit_detail)
