@@ -75,7 +75,6 @@ def test_statement_counts_do_not_grow_with_rows(app, client):
         for who, path in PAGES:
             sign_in(client, people[who])
             counts.setdefault((who, path), []).append(cost(client, path))
-    print(counts)
     for (who, path), (small, large) in counts.items():
         assert small == large, (who, path, small, large)
         assert large <= MAX_STATEMENTS, (who, path, large)
