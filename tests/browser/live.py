@@ -37,6 +37,9 @@ def demo_app(workdir: Path):
         "INSTANCE_PATH": str(workdir / "instance"),
         "SEARCH_INDEX_DIR": str(workdir / "index"),
         "DEMO_BOOTSTRAP": False,
+        # anonymous filings recorded at once, so the pages show their numbers (the holding
+        # and batch release are tested in tests/receipts/test_anonymous_release.py)
+        "ANONYMOUS_RELEASE_MINUTES": 0,
         # the index writer runs as in the embedded default: new items are searchable
         "SEARCH_INDEXER": True,
     })
