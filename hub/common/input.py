@@ -7,9 +7,10 @@ before any view sees it: a 400 that names the field, never a 500 further down.
   replacement characters, so only NUL reaches them; JSON bodies can carry both.
 - Dates whose year lies outside ``MIN_YEAR``–``MAX_YEAR``: a day near the ends of Python's
   calendar (0001-01-01, 9999-12-31) overflows when it is moved to UTC or a day is added.
-  Any value shaped like an ISO date (``YYYY-MM-DD``, with or without a time) is checked,
-  whichever field it is meant for, so the forms' and the API's date fields need no bound
-  of their own.
+  Any value of a query string or a JSON body shaped like an ISO date (``YYYY-MM-DD``, with
+  or without a time) is checked, whichever field it is meant for, so the API's date fields
+  and the search's filters need no bound of their own.  A page's form bounds its own dates
+  (the form is shown again, filled, with the message at the field).
 """
 from __future__ import annotations
 
@@ -62,24 +63,28 @@ def _strings(document) -> Iterator[tuple[str, str]]:
                 stack.append((f"{path}.{number}" if path else str(number), value[number]))
 
 
-def _request_strings() -> Iterator[tuple[str, str]]:
-    for values in (request.args, request.form):
+def _request_strings() -> Iterator[tuple[str, str, bool]]:
+    """(field, string, whether a date there is checked).  A page's form fields are not
+    date-checked here: its form bounds its own dates and answers with the form kept filled,
+    which a bare 400 page would lose."""
+    for values, dates in ((request.args, True), (request.form, False)):
         for key, value in values.items(multi=True):
-            yield key, key
-            yield key, value
+            yield key, key, dates
+            yield key, value, dates
     if request.is_json:
         try:
             body = request.get_json(silent=True)
         except RecursionError:  # too deep to parse: the API's parser answers it
             return
         if body is not None:
-            yield from _strings(body)
+            for field, value in _strings(body):
+                yield field, value, True
 
 
 def first_problem() -> tuple[str, str] | None:
     """(field, message) for the first value of this request that cannot be taken."""
-    for field, value in _request_strings():
-        message = problem(value, dates="password" not in field)
+    for field, value, dates in _request_strings():
+        message = problem(value, dates=dates and "password" not in field)
         if message:
             return printable(field) or "_", message
     return None

@@ -67,14 +67,15 @@ class TwoWorkers:
         time.sleep(SETTLE)
 
 
-def served(server, method: str, path: str, since: int) -> list[tuple[str, int]]:
-    """(worker pid, status) of the requests logged after line ``since``."""
+def served(server, method: str, path: str, since: int, count: int = 1) -> list[tuple[str, int]]:
+    """(worker pid, status) of the requests logged after line ``since``, once ``count`` of
+    them are in the log (a worker writes its line after the reply: the last one can lag)."""
     deadline = time.monotonic() + 15
     while True:
         rows = [(m["pid"], int(m["status"]))
                 for m in map(SERVED.match, server.access_lines()[since:])
                 if m and (m["method"], m["target"]) == (method, path)]
-        if rows or time.monotonic() > deadline:
+        if len(rows) >= count or time.monotonic() > deadline:
             return rows
         time.sleep(0.05)
 
@@ -96,7 +97,7 @@ def test_failed_sign_ins_over_two_workers_count_once(hub):
         assert attempt("wrong-password") == 429
         assert attempt(ADMIN_PASSWORD) == 429  # the account waits, whoever knocks
 
-    rows = served(hub, "POST", "/login", since)
+    rows = served(hub, "POST", "/login", since, count=FAILURES + 2)
     assert [status for _pid, status in rows] == [200] * FAILURES + [429, 429]
     pids = [pid for pid, _status in rows]
     assert len(set(pids[:3])) == 1 and len(set(pids[3:])) == 1
