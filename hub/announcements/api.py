@@ -55,7 +55,6 @@ from hub.api.schemas import (
     page_of,
 )
 from hub.common.access import ItemView
-from hub.common.errors import api_error
 from hub.common.markdown import render_markdown
 from hub.extensions import db
 from hub.org.models import Department
@@ -63,11 +62,7 @@ from hub.org.models import Department
 blp = Blueprint("api_announcements", __name__, url_prefix="/announcements", description="公告")
 
 
-def announcement_error(exc: AnnouncementError):
-    return api_error(exc.status, exc.message, exc.fields)
-
-
-blp.register_error_handler(AnnouncementError, announcement_error)
+blp.answers_refusals(AnnouncementError)
 
 
 # --- schemas ---------------------------------------------------------------------------

@@ -48,5 +48,21 @@ class ApiParser(FlaskParser):
               message=_("请求参数不正确。"), messages=error.messages, headers=error_headers)
 
 
+def refusal(exc):
+    """A refusal of a feature's rules (an exception with ``status``, ``message`` and
+    ``fields``) in API.md's error shape — 400, or 409 for an illegal transition; nothing of
+    the refused step is kept."""
+    from hub.common.errors import api_error
+    from hub.extensions import db
+
+    db.session.rollback()
+    return api_error(exc.status, exc.message, exc.fields)
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = ApiParser()
+
+    def answers_refusals(self, *error_classes: type[Exception]) -> None:
+        """Answer each of the feature's refusals with ``refusal``."""
+        for error_class in error_classes:
+            self.register_error_handler(error_class, refusal)

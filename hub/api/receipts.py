@@ -26,19 +26,16 @@ from hub.common import holding
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.mailbox import services as mailbox
-from hub.mailbox.api import letter_error
 from hub.mailbox.models import CATEGORIES as LETTER_CATEGORIES
 from hub.mailbox.models import STATUSES as LETTER_STATUSES
 from hub.mailbox.models import Letter, LetterEvent
 from hub.suggestions import services as reports
-from hub.suggestions.api import report_error
 from hub.suggestions.models import KINDS, Report, ReportEvent
 from hub.suggestions.models import STATUSES as REPORT_STATUSES
 
 blp = Blueprint("api_receipts", __name__, url_prefix="/receipts",
                 description="匿名来信、匿名建议与举报凭查询码查询（无需登录）")
-blp.register_error_handler(mailbox.LetterError, letter_error)
-blp.register_error_handler(reports.ReportError, report_error)
+blp.answers_refusals(mailbox.LetterError, reports.ReportError)
 
 CODE_MAX = 100  # generous for dashes and spaces; a code is 20 characters
 TEXT_MAX = max(mailbox.TEXT_MAX, reports.TEXT_MAX)  # each service checks its own limit

@@ -31,8 +31,9 @@ from hub.extensions import limiter
 #: Wrong codes a caller may try; only 404 answers count.
 WRONG_CODES = "10 per minute"
 
-#: Redis key of the day's secret (the limiter's own keys start with "LIMITS").
-SHARED_SECRET_KEY = "hub:receipt-codes:day-key:{day}"
+#: Name of the Redis key under which the workers agree on the day's random key (no secret
+#: in the code: the value is made with secrets.token_hex; the limiter's keys start "LIMITS").
+DAY_KEY_REDIS_NAME = "hub:receipt-codes:day-key:{day}"
 #: The day's secret outlives the day by a little, for requests around midnight.
 SHARED_SECRET_SECONDS = 26 * 3600
 
@@ -77,7 +78,7 @@ def _shared_storage():
 
 def _agree_on_secret(storage, today: date) -> bytes | None:
     """The day's secret every process uses: the first one to ask stores a random one."""
-    key = SHARED_SECRET_KEY.format(day=today.isoformat())
+    key = DAY_KEY_REDIS_NAME.format(day=today.isoformat())
     try:
         client = storage.get_connection()
         client.set(key, secrets.token_hex(32), nx=True, ex=SHARED_SECRET_SECONDS)

@@ -23,7 +23,6 @@ from hub.api.schemas import (
     ViewSchema,
     page_of,
 )
-from hub.common.errors import api_error
 from hub.common.markdown import render_markdown
 from hub.extensions import db
 from hub.mailbox.access import (
@@ -52,13 +51,7 @@ from hub.org.models import Department, User
 blp = Blueprint("api_letters", __name__, url_prefix="/letters", description="总经理信箱")
 
 
-def letter_error(exc: LetterError):
-    """A refusal of the mailbox's rules in API.md's error shape (400, or 409 for an illegal
-    transition).  Also used by the receipt endpoints."""
-    return api_error(exc.status, exc.message, exc.fields)
-
-
-blp.register_error_handler(LetterError, letter_error)
+blp.answers_refusals(LetterError)
 
 
 # --- schemas ---------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from hub.api.schemas import (
     page_of,
 )
 from hub.common.converters import MAX_ID
-from hub.common.errors import api_error
 from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.common.urls import path_for
@@ -78,11 +77,7 @@ from hub.org.models import Department, User
 blp = Blueprint("api_talks", __name__, url_prefix="", description="沟通与会议")
 
 
-def talk_error(exc: TalkError):
-    return api_error(exc.status, exc.message, exc.fields)
-
-
-blp.register_error_handler(TalkError, talk_error)
+blp.answers_refusals(TalkError)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

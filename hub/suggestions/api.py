@@ -19,7 +19,6 @@ from flask_login import current_user
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
-from flask import abort
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import (
     AttachmentInfoSchema,
@@ -33,7 +32,6 @@ from hub.api.schemas import (
     ViewSchema,
     page_of,
 )
-from hub.common.errors import api_error
 from hub.common.markdown import render_markdown
 from hub.extensions import db
 from hub.org.models import Department, User
@@ -70,15 +68,7 @@ ACTION_NAMES = [action for action in ACTIONS if action != "message"]
 MAX_NAMED = 20
 
 
-def report_error(exc: ReportError):
-    """A refusal of the inbox's rules in API.md's error shape (400, or 409 for an illegal
-    transition).  Nothing of the refused step is kept.  Also used by the receipt
-    endpoints."""
-    db.session.rollback()
-    return api_error(exc.status, exc.message, exc.fields)
-
-
-blp.register_error_handler(ReportError, report_error)
+blp.answers_refusals(ReportError)
 
 
 # --- what the caller may see ---------------------------------------------------------------
