@@ -283,3 +283,96 @@ def test_damaged_files_cannot_be_cleaned(app, ext, data, reason):
     with pytest.raises(scrub.CannotClean) as refused:
         scrub.clean(ext, data)
     assert reason in str(refused.value.args[0])
+
+
+# --- pictures inside a PDF -------------------------------------------------------------
+
+def pdf_with_photos() -> bytes:
+    """A PDF as a scanner app or "print to PDF" writes a photo into it: the JPEG as it came
+    from the phone (EXIF with the GPS position and the owner, XMP, a comment) as an image
+    XObject, once as plain ``/DCTDecode`` and once compressed again (``[/FlateDecode
+    /DCTDecode]``)."""
+    import zlib
+
+    photo = jpeg_file()
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(200, 200))
+    images = {}
+    for name, data, filters in (("/Im0", photo, pikepdf.Name.DCTDecode),
+                                ("/Im1", zlib.compress(photo),
+                                 pikepdf.Array([pikepdf.Name.FlateDecode,
+                                                pikepdf.Name.DCTDecode]))):
+        image = pikepdf.Stream(pdf, data)
+        image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        image.Width, image.Height, image.BitsPerComponent = 60, 40, 8
+        image.ColorSpace, image.Filter = pikepdf.Name.DeviceRGB, filters
+        images[name] = image
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(images))
+    page.Contents = pdf.make_stream(b"q 60 0 0 40 10 10 cm /Im0 Do Q "
+                                    b"q 60 0 0 40 10 100 cm /Im1 Do Q")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    data = out.getvalue()
+    assert traces(data)  # the JPEG's EXIF is there, as bytes of the file
+    return data
+
+
+def pdf_images(data: bytes) -> list[bytes]:
+    """Every image XObject of a PDF as its JPEG bytes (the PDF filters undone, not the
+    JPEG's own)."""
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Image:
+                found.append(_jpeg_of(obj))
+    return found
+
+
+def _jpeg_of(stream) -> bytes:
+    import zlib
+
+    data = stream.read_raw_bytes()
+    filters = stream.Filter if isinstance(stream.Filter, pikepdf.Array) else [stream.Filter]
+    for name in list(filters)[:-1]:
+        assert name == pikepdf.Name.FlateDecode
+        data = zlib.decompress(data)
+    assert list(filters)[-1] == pikepdf.Name.DCTDecode
+    return data
+
+
+def test_the_photos_inside_an_anonymous_pdf_lose_their_exif(app, demo, login):
+    original = pdf_with_photos()
+    assert all(Image.open(io.BytesIO(jpeg)).getexif() for jpeg in pdf_images(original))
+
+    response = file_report(signed_in(app, login, demo["sales1"]), [("照片.pdf", original)])
+    assert response.status_code == 200
+    assert "附件 照片.pdf 已移除：内嵌图片的元数据" in re.sub(r"\s+", " ",
+                                                            response.get_data(as_text=True))
+
+    data = stored()["照片.pdf"]
+    assert traces(data) == []
+    jpegs = pdf_images(data)
+    assert len(jpegs) == 2
+    for jpeg in jpegs:
+        assert traces(jpeg) == []
+        assert b"Exif\0\0" not in jpeg and b"http://ns.adobe.com/xap/" not in jpeg
+        with Image.open(io.BytesIO(jpeg)) as photo:
+            assert dict(photo.getexif()) == {}
+            assert not {"exif", "xmp", "comment"} & set(photo.info)
+            photo.load()  # still a whole picture, pixels as they were
+            assert photo.size == (60, 40)
+            assert photo.getpixel((5, 20))[0] > 150 and photo.getpixel((55, 20))[1] > 150
+
+
+def test_a_damaged_photo_inside_a_pdf_is_refused():
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    image = pikepdf.Stream(pdf, b"\xff\xd8\xff\xe1\x00\x40Exif\0\0" + NAME.encode())
+    image.Type, image.Subtype, image.Filter = (pikepdf.Name.XObject, pikepdf.Name.Image,
+                                               pikepdf.Name.DCTDecode)
+    image.Width = image.Height = image.BitsPerComponent = 8
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    out = io.BytesIO()
+    pdf.save(out)
+    with pytest.raises(scrub.CannotClean):
+        scrub.clean("pdf", out.getvalue())

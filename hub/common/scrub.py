@@ -10,8 +10,11 @@ they are stored (``hub.common.attachments.store_upload(clean=True)``):
   orientation applied first, so the picture still stands the right way up — keeping only
   the colour profile and what animation needs;
 * PDFs are rewritten by pikepdf (qpdf): no document information dictionary, no XMP packet
-  (of the document or of any object), no page-piece data, no annotation authors; only the
-  objects still referenced are written, so earlier revisions of the metadata go too;
+  (of the document or of any object), no page-piece data, no annotation authors; the JPEG
+  pictures inside (``/DCTDecode`` image streams) lose their EXIF, XMP, IPTC and comment
+  segments byte for byte (the compressed pixels stay as they are), JPEG 2000 pictures their
+  XML and UUID boxes; only the objects still referenced are written, so earlier revisions
+  of the metadata go too;
 * Office Open XML (.docx, .xlsx, .pptx) is a ZIP re-written member by member: empty
   ``docProps/core.xml``/``app.xml``/``custom.xml``, no author, initials or user id in any
   part (comments, tracked changes, ``people.xml``, workbook comment authors, presentation
@@ -212,6 +215,129 @@ def clean_image(data: bytes, fmt: str) -> Cleaned:
 
 _PDF_AUTHOR_KEYS = {"/Author", "/Creator"}
 
+#: JPEG segments that draw the picture: JFIF's header, the colour profile and Adobe's colour
+#: transform flag (without which a CMYK picture comes out wrong).  Every other APPn segment
+#: (EXIF with the GPS position and the camera, XMP, Photoshop's IPTC with the author…) and
+#: every comment goes.
+_JPEG_KEEP_APP = {0xE0: b"JFIF\0", 0xE2: b"ICC_PROFILE\0", 0xEE: b"Adobe"}
+#: Markers without a length: SOI, EOI, RST0–7, TEM.
+_JPEG_STANDALONE = {0xD8, 0xD9, 0x01, *range(0xD0, 0xD8)}
+#: JPEG 2000 boxes that hold text about the picture rather than the picture: XML (XMP),
+#: UUID (XMP and EXIF by convention) and the UUID info box.
+_JP2_TEXT_BOXES = {b"xml ", b"uuid", b"uinf"}
+
+
+def _jpeg_without_metadata(data: bytes) -> tuple[bytes, bool]:
+    """A JPEG stream without its metadata segments, and whether it had any.  Segments are
+    copied or dropped one by one up to the end of the picture (anything after it goes
+    too); the scans themselves stay byte for byte.  ``ValueError`` when the stream is not a
+    JPEG."""
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG")
+    kept, dropped, offset = [b"\xff\xd8"], False, 2
+    while True:
+        if offset + 2 > len(data) or data[offset] != 0xFF:
+            raise ValueError("damaged JPEG")
+        marker = data[offset + 1]
+        if marker == 0xFF:  # fill byte
+            offset += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            kept.append(data[offset:offset + 2])
+            offset += 2
+            if marker == 0xD9:
+                return b"".join(kept), dropped
+            continue
+        if offset + 4 > len(data):
+            raise ValueError("truncated JPEG")
+        end = offset + 2 + int.from_bytes(data[offset + 2:offset + 4], "big")
+        if end > len(data) or end < offset + 4:
+            raise ValueError("truncated JPEG")
+        segment = data[offset:end]
+        if marker == 0xDA:
+            # a scan: its entropy-coded data runs to the next marker that is neither a
+            # stuffed 0xFF00 nor a restart (a progressive picture has several scans)
+            scan = end
+            while True:
+                scan = data.find(b"\xff", scan)
+                if scan < 0 or scan + 1 >= len(data):
+                    raise ValueError("truncated scan")
+                if data[scan + 1] == 0x00 or 0xD0 <= data[scan + 1] <= 0xD7:
+                    scan += 2
+                    continue
+                break
+            kept.append(data[offset:scan])
+            offset = scan
+            continue
+        keep = _JPEG_KEEP_APP.get(marker)
+        if marker == 0xFE or (0xE0 <= marker <= 0xEF and (
+                keep is None or not segment[4:].startswith(keep))):
+            dropped = True
+        else:
+            kept.append(segment)
+        offset = end
+
+
+def _jp2_without_metadata(data: bytes) -> tuple[bytes, bool]:
+    """A JPEG 2000 file without its top-level XML/UUID boxes (a bare codestream has none)."""
+    if data.startswith(b"\xff\x4f\xff\x51"):
+        return data, False
+    kept, dropped, offset = [], False, 0
+    while offset < len(data):
+        if offset + 8 > len(data):
+            raise ValueError("truncated box")
+        length = int.from_bytes(data[offset:offset + 4], "big")
+        kind = data[offset + 4:offset + 8]
+        header = 8
+        if length == 1:
+            if offset + 16 > len(data):
+                raise ValueError("truncated box")
+            length, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
+        end = len(data) if length == 0 else offset + length
+        if end > len(data) or end < offset + header:
+            raise ValueError("damaged box")
+        if kind in _JP2_TEXT_BOXES:
+            dropped = True
+        else:
+            kept.append(data[offset:end])
+        offset = end
+    return b"".join(kept), dropped
+
+
+def _filters(stream) -> list[str]:
+    import pikepdf
+
+    found = stream.get("/Filter")
+    if found is None:
+        return []
+    if isinstance(found, pikepdf.Array):
+        return [str(name) for name in found]
+    return [str(found)]
+
+
+def _clean_pdf_image(stream) -> bool:
+    """Take the metadata out of one image XObject's JPEG or JPEG 2000 data; whether there
+    was any.  A picture whose data is compressed once more (``[/FlateDecode /DCTDecode]``)
+    is unpacked first and stored with the picture's own filter only."""
+    import pikepdf
+
+    filters = _filters(stream)
+    if not filters or filters[-1] not in ("/DCTDecode", "/JPXDecode"):
+        return False
+    data = stream.read_raw_bytes()
+    parms = stream.get("/DecodeParms")
+    for name in filters[:-1]:
+        if name not in ("/FlateDecode", "/Fl"):
+            raise ValueError(f"image filter {name}")
+        data = zlib.decompress(data)
+    strip = _jpeg_without_metadata if filters[-1] == "/DCTDecode" else _jp2_without_metadata
+    data, dropped = strip(data)
+    if dropped or len(filters) > 1:
+        last = parms[-1] if isinstance(parms, pikepdf.Array) and len(parms) else None
+        stream.write(data, filter=pikepdf.Name(filters[-1]),
+                     decode_parms=last if isinstance(last, pikepdf.Dictionary) else None)
+    return dropped
+
 
 def clean_pdf(data: bytes) -> Cleaned:
     import pikepdf
@@ -239,12 +365,15 @@ def clean_pdf(data: bytes) -> Cleaned:
                 if obj.get("/Type") == pikepdf.Name.Annot and "/T" in obj:
                     del obj["/T"]
                     cleaned.note(COMMENT_AUTHORS)
+                if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == \
+                        pikepdf.Name.Image and _clean_pdf_image(obj):
+                    cleaned.note(EMBEDDED)
             out = io.BytesIO()
             pdf.save(out, fix_metadata_version=False, deterministic_id=True)
     except pikepdf.PasswordError:
         raise CannotClean(_l("PDF 已加密，无法清除其中的作者等信息；请去掉密码后再上传。")) \
             from None
-    except (pikepdf.PdfError, ValueError, RuntimeError) as error:
+    except (pikepdf.PdfError, ValueError, RuntimeError, zlib.error) as error:
         raise CannotClean(_l("PDF 文件已损坏（%(error)s），无法清除其中的作者等信息。",
                              error=type(error).__name__)) from None
     cleaned.data = out.getvalue()
