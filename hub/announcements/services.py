@@ -68,7 +68,7 @@ from hub.announcements.models import (
 from hub.common.attachments import store_uploads
 from hub.common.markdown import plain_text
 from hub.common.numbering import next_number
-from hub.common.time import utcnow
+from hub.common.time import to_local, utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import due_after_working_days, local_date
 from hub.extensions import db
@@ -437,8 +437,6 @@ def confirmation_status(viewer: User, announcement: Announcement,
 def confirmation_rows(status: ConfirmationStatus) -> list[list]:
     """The export's rows (header first)."""
     rows = [[_("姓名"), _("用户名"), _("工号"), _("部门"), _("职务"), _("状态"), _("确认时间")]]
-    from hub.common.templating import localtime
-
     for s in status.people:
         if s.confirmed_at is not None:
             state = _("已确认")
@@ -448,7 +446,7 @@ def confirmation_rows(status: ConfirmationStatus) -> list[list]:
             state = _("未确认")
         rows.append([s.person.name, s.person.username, s.person.employee_no or "",
                      s.person.department.name, s.person.title, state,
-                     localtime(s.confirmed_at) if s.confirmed_at else ""])
+                     to_local(s.confirmed_at)])
     return rows
 
 

@@ -71,7 +71,7 @@ from hub.announcements.services import (
 from hub.common.attachments import AttachmentError, download_response
 from hub.common.forms import attachment_limits, show_error
 from hub.common.markdown import render_markdown
-from hub.common.spreadsheets import text_workbook, xlsx_response
+from hub.common.spreadsheets import workbook, xlsx_response
 from hub.common.time import utcnow
 from hub.extensions import db
 from hub.org.directory import Page
@@ -306,8 +306,7 @@ def confirmations_xlsx(announcement_id: int):
         SelectChoice(d.id, d.name) for d, _depth in department_tree()]
     form.validate()
     status = confirmation_status(current_user, announcement, _scope_department(form))
-    data = text_workbook([(_("确认情况"), confirmation_rows(status))], widths=(12, 14, 10, 16,
-                                                                         16, 24, 18))
+    data = workbook([(_("确认情况"), confirmation_rows(status))])
     return xlsx_response(data, f"{announcement.number}-confirmations.xlsx",
                          f"{announcement.number} 确认情况.xlsx")
 

@@ -13,8 +13,8 @@ What the figures mean (months are calendar months in the company's timezone):
   date, counted for the department that held the letter then); overdue now: as of now,
   whatever month is shown.
 
-The export writes every cell as text (``hub.common.spreadsheets``), so a subject such as
-``=cmd|' /C calc'!A0`` stays a subject and never becomes a formula.
+The export writes counts as numbers and days as dates (``hub.common.spreadsheets``); a
+subject such as ``=cmd|' /C calc'!A0`` stays a subject and never becomes a formula.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from hub.common.months import Month
-from hub.common.spreadsheets import text_workbook
+from hub.common.spreadsheets import workbook
 from hub.common.time import utcnow
 from hub.common.workdays import local_date, working_days_between
 from hub.extensions import db
@@ -234,10 +234,6 @@ def letters_filed_in(month: Month) -> list[Letter]:
         .order_by(Letter.year, Letter.seq)))
 
 
-#: Column widths of the export's sheets, from the first column on.
-WIDTHS = (18, 14, 12, 40, 10, 16, 12, 12, 10)
-
-
 def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:
     """The month's figures and its letters (no writers: the file travels further than the
     hub's pages do)."""
@@ -254,7 +250,7 @@ def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:
         [_("本月曾超期"), stats.overdue_in_month],
         [_("其中受理超期"), stats.acceptance_overdue_in_month],
         [_("当前超期"), stats.overdue_now],
-        [_("导出时间"), local_date(now).isoformat()],
+        [_("导出时间"), local_date(now)],
     ]
     departments = [[_("承办部门"), _("本月交办"), _("本月办结"), _("本月曾超期"), _("当前超期")]]
     departments += [[r.department.name, r.assigned, r.resolved, r.overdue_in_month,
@@ -267,12 +263,12 @@ def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:
     for letter in letters_filed_in(stats.month):
         answered_on = local_date(letter.answered_at) if letter.answered_at else None
         letters.append([
-            letter.number, letter.filed_on.isoformat(), CATEGORY_LABELS[letter.category],
+            letter.number, letter.filed_on, CATEGORY_LABELS[letter.category],
             letter.subject, STATUS_LABELS[letter.status],
             letter.department.name if letter.department else "",
-            answered_on.isoformat() if answered_on else "",
-            working_days_between(letter.filed_on, answered_on) if answered_on else "",
+            answered_on,
+            working_days_between(letter.filed_on, answered_on) if answered_on else None,
             _("是") if letter.anonymous else _("否"),
         ])
-    return text_workbook([(_("概况"), summary), (_("按部门"), departments),
-                          (_("按类别"), categories), (_("来信明细"), letters)], WIDTHS)
+    return workbook([(_("概况"), summary), (_("按部门"), departments),
+                     (_("按类别"), categories), (_("来信明细"), letters)])

@@ -26,7 +26,7 @@ from wtforms import SelectChoice
 
 from hub.common.forms import department_choices, people_choices, show_error
 from hub.common.months import Month
-from hub.common.spreadsheets import text_workbook, xlsx_response
+from hub.common.spreadsheets import workbook, xlsx_response
 from hub.common.time import utcnow
 from hub.common.workdays import local_date
 from hub.extensions import db
@@ -181,8 +181,7 @@ def summary_xlsx():
         abort(400, form.month.errors[0])
     rows, items = ob.summary_rows(month)
     items = [i for i in items if not ob.item_bypasses(current_user, i)]
-    data = text_workbook(ob.summary_workbook(month, rows, items), widths=(18, 12, 12, 14, 12,
-                                                                          14, 18, 8, 12, 18))
+    data = workbook(ob.summary_workbook(month, rows, items))
     return xlsx_response(data, f"talk-summary-{month}.xlsx",
                          _("沟通月汇总-%(month)s.xlsx", month=month))
 

@@ -809,9 +809,8 @@ def summary_workbook(month: Month, rows: list[SummaryRow], items: list[Item]) ->
                _("状态"), _("逾期"), _("沟通日期"), _("记录编号")]]
     for i in items:
         detail.append([i.kind_label, i.senior.name, i.junior.name, i.senior.department.name,
-                       i.window_start.isoformat(), i.window_end.isoformat(), i.status_label,
-                       _("是") if i.late else "", i.held_on.isoformat() if i.held_on else "",
-                       i.talk_number or ""])
+                       i.window_start, i.window_end, i.status_label,
+                       _("是") if i.late else "", i.held_on, i.talk_number or ""])
     return [(_("月汇总"), sheet1), (_("明细"), detail)]
 
 

@@ -1,5 +1,6 @@
 """Statistics of the report inbox, the audit log and the year-end reward list, and their
-Excel exports (SPEC §2; every cell of every export is text, ``hub.common.spreadsheets``).
+Excel exports (SPEC §2; numbers and dates as such, formula-like text quoted,
+``hub.common.spreadsheets``).
 
 Every figure counts only the reports the viewer may see (``visible_report_ids``): a report
 hidden from somebody is in none of their counts either.
@@ -26,9 +27,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from hub.common.spreadsheets import text_workbook
-from hub.common.templating import localtime
-from hub.common.time import utcnow
+from hub.common.spreadsheets import workbook
+from hub.common.time import to_local, utcnow
 from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.org.models import Department, HandlingUnit, User
@@ -141,7 +141,7 @@ def stats_workbook(stats: ReportStats, now: datetime | None = None) -> bytes:
     now = now or utcnow()
     summary = [[_("项目"), _("数值")], [_("年度"), stats.year], [_("合计"), stats.total],
                [_("实名"), stats.named], [_("匿名"), stats.anonymous],
-               [_("导出日期"), local_date(now).isoformat()],
+               [_("导出日期"), local_date(now)],
                [_("说明"), _("部门分布中少于 %(n)s 件的显示为“<%(n)s”；为防止由合计推算，"
                            "部分部门显示为“≥%(n)s”。", n=SMALL_CELL)]]
     kinds = [[_("类别"), _("件数")]] + [[KIND_LABELS[k], n] for k, n in stats.by_kind]
@@ -153,8 +153,8 @@ def stats_workbook(stats: ReportStats, now: datetime | None = None) -> bytes:
     else:
         departments += [[d.name, n] for d, n in stats.by_department]
     departments.append([_("匿名（无部门）"), stats.anonymous])
-    return text_workbook([(_("概况"), summary), (_("按类别"), kinds), (_("按月份"), months),
-                          (_("按状态"), statuses), (_("按部门"), departments)], (24, 12))
+    return workbook([(_("概况"), summary), (_("按类别"), kinds), (_("按月份"), months),
+                     (_("按状态"), statuses), (_("按部门"), departments)])
 
 
 # --- the audit log ------------------------------------------------------------------------
@@ -195,12 +195,12 @@ def audit_workbook(user: User, unit: HandlingUnit, now: datetime | None = None) 
     numbers = report_numbers(rows)
     table = [[_("时间"), _("人员"), _("操作"), _("事项"), _("说明")]]
     for row in rows:
-        table.append([localtime(row.at), row.actor.name if row.actor else _("系统"),
+        table.append([to_local(row.at), row.actor.name if row.actor else _("系统"),
                       AUDIT_ACTIONS.get(row.action, row.action),
                       numbers.get(row.report_id, ""), audit_detail(row)])
     audit(user, None, "export", EXPORTED_AUDIT_LOG, unit=unit, at=now)
     db.session.flush()
-    return text_workbook([(unit.name, table)], (18, 12, 14, 18, 40))
+    return workbook([(unit.name, table)])
 
 
 # --- the year-end reward list ---------------------------------------------------------------
@@ -239,12 +239,11 @@ def rewards_workbook(user: User, year: int, now: datetime | None = None) -> byte
         r = row.report
         table.append([r.number, r.subject, row.filer, row.department, _("采纳"),
                       r.decision_reason, r.expected_benefit,
-                      r.reward_amount if r.reward_amount is not None else "", r.reward_note])
+                      r.reward_amount, r.reward_note])
     table.append([_("合计"), "", "", "", "", "", "", reward_total([r.report for r in rows]),
                   ""])
     units = {r.report.unit_id: r.report.unit for r in rows} or {0: route_for("suggestion")}
     for unit in units.values():
         audit(user, None, "export", f"{EXPORTED_REWARDS}{year}", unit=unit, at=now)
     db.session.flush()
-    return text_workbook([(_("%(year)s 年度合理化建议奖励", year=year), table)],
-                         (18, 36, 12, 16, 8, 30, 30, 14, 24))
+    return workbook([(_("%(year)s 年度合理化建议奖励", year=year), table)])

@@ -215,9 +215,9 @@ def test_monthly_summary_generated_on_the_first_and_its_excel_matches_the_logs(o
     book = load_workbook(io.BytesIO(response.data))
     sheet = book.worksheets[0]
     rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["华东销售组"] == ("4", "2", "0", "2", "2", "35")
+    assert rows["华东销售组"] == (4, 2, 0, 2, 2, 35)
     logs = db.session.scalar(select(func.count()).select_from(TalkLog))
-    assert rows["合计"][4] == str(logs)
+    assert rows["合计"][4] == logs
     detail = list(book.worksheets[1].iter_rows(values_only=True))
     held = [r for r in detail[1:] if r[6] == "已沟通"]
     assert len(held) == 3

@@ -76,11 +76,12 @@ def test_the_export_names_named_filers_and_is_audited(hr, client, demo, login, s
     assert rows["编号"] == ("编号", "标题", "提交人", "部门", "决定", "理由", "预期效益",
                           "奖励金额（元）", "奖励说明")
     assert rows[named.number] == (named.number, FORMULA, demo["sales2"].name, "华东销售组",
-                                  "采纳", "节约成本", "每年约 2 万元", "500.00", "年终奖励")
+                                  "采纳", "节约成本", "每年约 2 万元", 500, "年终奖励")
     assert rows[anonymous.number][2:4] == ("匿名", None)
-    assert rows["合计"][7] == "700.00"
-    # Every cell is text: the subject that looks like a formula stays a subject.
-    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)
+    assert rows["合计"][7] == 700
+    # Amounts are numbers; the subject that looks like a formula stays a subject.
+    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, str))
     (export,) = db.session.scalars(select(ReportAudit).where(ReportAudit.action == "export"))
     assert export.actor_id == demo["hr1"].id and export.unit_id == named.unit_id
     assert export.detail == f"rewards {year}"
