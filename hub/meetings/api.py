@@ -271,7 +271,7 @@ def respond_to(args, meeting_id: int):
 def meeting_ics(meeting_id: int):
     """The meeting's calendar file (text/calendar, TZID Asia/Shanghai)."""
     meeting = get_meeting_or_404(meeting_id, current_user)
-    return Response(meeting_calendar(meeting), mimetype=MIMETYPE, headers={
+    return Response(meeting_calendar(meeting, current_user), mimetype=MIMETYPE, headers={
         "Content-Disposition": f'attachment; filename="{filename_of(meeting)}"'})
 
 

@@ -3,7 +3,9 @@
 One UID per meeting for its whole life, so that calendar programs update the event they
 already have; SEQUENCE grows with each new time or the cancellation.  Times carry the
 company's TZID (Asia/Shanghai) with its VTIMEZONE.  The file holds only what the meeting
-page shows every participant: never anything of a talk log.
+page shows every participant: never anything of a talk log.  Its summary names the other
+side as seen from the person whose calendar it goes to: the organizer's file names the
+invitees, an invitee's file the organizer.
 """
 from __future__ import annotations
 
@@ -42,7 +44,17 @@ def _address(user) -> vCalAddress:
     return address
 
 
-def meeting_calendar(meeting: Meeting) -> bytes:
+def other_side(meeting: Meeting, reader) -> str:
+    """Whom the meeting is with, for ``reader``: the invitees for the organizer (or for
+    nobody in particular), the organizer for an invitee."""
+    if reader is not None and reader.id != meeting.organizer_id:
+        return meeting.organizer.name
+    return "、".join(p.user.name for p in meeting.participants
+                    if p.user_id != meeting.organizer_id and p.user is not None)
+
+
+def meeting_calendar(meeting: Meeting, reader=None) -> bytes:
+    """The calendar file of ``meeting`` for ``reader``'s calendar."""
     tz = company_tz()
     cancelled = meeting.status in ("cancelled", "declined")
     cal = Calendar()
@@ -57,7 +69,7 @@ def meeting_calendar(meeting: Meeting) -> bytes:
     start = meeting.start_at.replace(tzinfo=timezone.utc).astimezone(tz)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", f"{KIND_LABELS[meeting.kind]}：{meeting.organizer.name}")
+    event.add("summary", f"{KIND_LABELS[meeting.kind]}：{other_side(meeting, reader)}")
     if meeting.location:
         event.add("location", meeting.location)
     description = meeting.agenda or ""
@@ -79,6 +91,7 @@ def meeting_calendar(meeting: Meeting) -> bytes:
     return cal.to_ical()
 
 
-def ics_attachment(meeting: Meeting) -> tuple[str, str, str]:
-    """The calendar file as an e-mail attachment (filename, MIME type, text)."""
-    return filename_of(meeting), MIMETYPE, meeting_calendar(meeting).decode("utf-8")
+def ics_attachment(meeting: Meeting, reader) -> tuple[str, str, str]:
+    """The calendar file for ``reader`` as an e-mail attachment (filename, MIME type,
+    text)."""
+    return filename_of(meeting), MIMETYPE, meeting_calendar(meeting, reader).decode("utf-8")

@@ -384,7 +384,7 @@ def _tell(meeting: Meeting, person: User, title: str, kind: str) -> None:
         body += " · " + meeting.location
     notify(person, kind=kind, title=title, body=body,
            url=path_for("meetings.meeting", meeting_id=meeting.id),
-           attachment=ics_attachment(meeting))
+           attachment=ics_attachment(meeting, person))
 
 
 def to_local_text(moment: datetime) -> str:

@@ -263,7 +263,7 @@ def respond_to(meeting_id: int):
 @bp.route("/meetings/<id:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id, current_user)
-    return Response(meeting_calendar(meeting), mimetype=MIMETYPE, headers={
+    return Response(meeting_calendar(meeting, current_user), mimetype=MIMETYPE, headers={
         "Content-Disposition": f'attachment; filename="{filename_of(meeting)}"'})
 
 
