@@ -94,7 +94,7 @@ register(Provider(
     kind="talk", model=TalkLog, to_document=to_document, access_terms=access_terms,
     held_terms=held_terms, can_view=can_view_talk,
     all_ids=lambda: db.session.scalars(select(TalkLog.id)).all(),
-    label=_l("谈话记录"), icon="chat-left-text", order=40,
+    label=_l("沟通记录"), icon="chat-left-text", order=40,
     stale={
         TalkParticipant: lambda row: [row.talk_id],
         ActionItem: lambda row: [row.talk_id],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from hub.common.pinyin import KEY_RE
 from hub.extensions import db
 from hub.org.models import Department, User
 from hub.org.permissions import is_admin
@@ -31,11 +32,12 @@ def _escape_like(text: str) -> str:
 def search_people(viewer: User, q: str = "", department: Department | None = None,
                   include_sub: bool = True, page: int = 1, per_page: int = 50,
                   include_inactive: bool = False, options: Iterable = ()) -> Page:
-    """People matching ``q`` (name, username, title, 工号, e-mail), optionally within a
-    department (and its sub-departments).  People who have left are shown to admins only,
-    and only when asked for.  ``options``: loader options for what the caller shows of each
-    person besides the row (``selectinload(User.manager)``), so that a page costs the same
-    statements whatever its length."""
+    """People matching ``q`` (name, its pinyin or initials, username, title, 工号,
+    e-mail), optionally within a department (and its sub-departments).  People who have
+    left are shown to admins only, and only when asked for.  ``options``: loader options
+    for what the caller shows of each person besides the row
+    (``selectinload(User.manager)``), so that a page costs the same statements whatever
+    its length."""
     page = max(1, page)
     per_page = max(1, min(per_page, 100))
     stmt = select(User)
@@ -44,7 +46,10 @@ def search_people(viewer: User, q: str = "", department: Department | None = Non
     q = (q or "").strip()[:100]
     if q:
         pattern = f"%{_escape_like(q.lower())}%"
+        typed = q.lower().replace(" ", "")
+        by_pinyin = ([User.name_keys.like(f"% {typed}%")] if KEY_RE.match(typed) else [])
         stmt = stmt.where(or_(
+            *by_pinyin,  # helei, hl, hel: 何磊 (from the start of a key)
             func.lower(User.name).like(pattern, escape="\\"),
             func.lower(User.username).like(pattern, escape="\\"),
             func.lower(User.title).like(pattern, escape="\\"),

@@ -42,6 +42,7 @@ from whoosh.analysis import Token, Tokenizer
 __all__ = [
     "ChineseTokenizer", "DEFAULT_USER_WORDS", "STOP_WORDS", "add_user_words",
     "index_analyzer", "query_analyzer", "segment", "segment_for_index", "jieba_instance",
+    "title_keys",
 ]
 
 #: Function words dropped at index and query time (single characters jieba cuts off on
@@ -151,6 +152,20 @@ def _cut(text: str, search: bool) -> Iterator[tuple[str, int, int, int]]:
 def segment(text: str) -> list[str]:
     """The words a query or a text is cut into (precise mode, as searched for)."""
     return [word for word, _pos, _s, _e in _cut(text or "", search=False)]
+
+
+def title_keys(title: str) -> list[str]:
+    """The pinyin keys of a title's Chinese words, and of the shorter words inside long
+    ones, as indexed (食堂的饭菜 → shitang, st, fancai, fc; 安全检查 → anquanjiancha, aqjc,
+    anquan, aq, jiancha, jc), for the index's ``pinyin`` field: a query typed in pinyin
+    finds the title."""
+    from hub.common.pinyin import word_keys
+
+    keys: dict[str, None] = {}
+    for word in segment_for_index(title):
+        for key in word_keys(word):
+            keys[key] = None
+    return list(keys)
 
 
 def segment_for_index(text: str) -> list[str]:

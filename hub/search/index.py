@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import fcntl
+import functools
 import gc
 import hashlib
 import json
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from whoosh import index as whoosh_index
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from hub.common.threads import ProcessThread
@@ -56,6 +58,11 @@ def make_schema() -> Schema:
         # title and body are searched as one text (a two-word query may find one word in
         # each, and one field is read instead of two); both are stored for snippets
         content=TEXT(analyzer=analyzer, phrase=True),
+        # the pinyin and the initials of the title's words (shitang, st: 食堂), and the
+        # title's single characters (食 finds 食堂's title, ranked after whole words)
+        pinyin=TEXT(analyzer=SpaceSeparatedTokenizer() | LowercaseFilter(), phrase=False),
+        chars=TEXT(analyzer=RegexTokenizer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
+                   phrase=False),
         title=STORED(),
         body=STORED(),
         department=ID(stored=True, sortable=True),  # department id as text, "" for none
@@ -151,6 +158,9 @@ def open_index(root: Path, check: bool = True):
         warnings.simplefilter("ignore", ResourceWarning)
         try:
             ix = whoosh_index.open_dir(str(gen))
+            if set(ix.schema.names()) != _schema_names():
+                # written by an older version of the hub: a rebuild makes it anew
+                raise IndexUnavailable(f"search index in {gen} has an older schema")
             if check:
                 ix.doc_count()  # reads every segment's header
             return ix
@@ -158,6 +168,11 @@ def open_index(root: Path, check: bool = True):
             message = f"search index in {gen} cannot be opened: {exc}"
         gc.collect()
     raise IndexUnavailable(message)
+
+
+@functools.cache
+def _schema_names() -> frozenset[str]:
+    return frozenset(make_schema().names())
 
 
 def create_index(gen: Path):

@@ -33,6 +33,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from hub.common.threads import ProcessThread
 from hub.extensions import db
+from hub.search.analysis import title_keys
 from hub.search.codec import writer_options
 from hub.search.index import (
     IndexUnavailable,
@@ -147,6 +148,9 @@ def build_document(provider: Provider, obj) -> dict | None:
     }
     fields["content"] = f"{fields['title']}\n{fields['body']}"
     fields["sig"] = signature({k: v for k, v in fields.items() if k != "content"})
+    # derived from the title (so not part of the signature)
+    fields["pinyin"] = " ".join(title_keys(fields["title"]))
+    fields["chars"] = fields["title"]
     if fields["date"] is None:
         del fields["date"]
     return fields

@@ -13,7 +13,8 @@ which run in C:
 * words (AND): the intersection, scores summed;
 * a phrase: the intersection of its words, then their positions compared for those
   documents only (consecutive positions, in order: Whoosh's ``Phrase`` with slop 1);
-* OR: the union, scores summed; NOT and AND NOT: a difference.
+* OR: the union, scores summed; NOT and AND NOT: a difference (from everything the user
+  may open when the query holds exclusions only).
 
 Scores are Whoosh's BM25F (B = 0.75, K1 = 1.2, Whoosh's idf and its byte-encoded field
 lengths), so words rank as Whoosh ranks them; a phrase scores as the sum of its words.
@@ -116,6 +117,10 @@ class Match:
             docs = self._term_docs(q.fieldname, q.text)
         elif isinstance(q, wq.Phrase):
             docs = self._phrase(q)
+        elif isinstance(q, wq.Every):  # a query of exclusions only: all but those
+            docs = set(self.within) if self.within is not None else {
+                offset + docnum for reader, offset in self.leaves
+                for docnum in reader.all_doc_ids()}
         elif isinstance(q, wq.AndNot):
             docs = self.evaluate(q.a)
             if docs:
@@ -189,6 +194,8 @@ class Match:
         elif isinstance(q, wq.Phrase):
             for word in q.words:
                 self._term_scores(q.fieldname, word, q.boost, docs, out)
+        elif isinstance(q, wq.Every):
+            return  # no word to rank by: the caller's tie-break (newest first) orders them
         elif isinstance(q, wq.AndNot):
             self._score(q.a, docs, out)
         elif isinstance(q, wq.And):

@@ -8,8 +8,11 @@ checked once more with each kind's own ``can_view`` (the pages' rule); a disagre
 logged and the hit left out (tests make sure it never happens).
 
 Query syntax is Whoosh's, minus fields, wildcards and ranges: words (AND), "phrases",
-OR, NOT/-word, brackets.  Text the parser cannot make sense of is searched as plain words.
-A registration number (GM-2026-000123) matches its item exactly.
+OR, NOT/-word, brackets; exclusions alone (``-夜宵``) list everything else.  Text the
+parser cannot make sense of is searched as plain words.  A registration number matches its
+item exactly, typed in any case, with or without dashes and leading zeros.  A word typed in
+pinyin (shitang) or as initials (st) also finds titles with the Chinese word; a single
+Chinese character also finds the titles holding it, ranked below whole words.
 """
 from __future__ import annotations
 
@@ -31,10 +34,11 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import TEXT, Schema
 
+from hub.common.pinyin import is_han, word_keys
 from hub.common.time import company_tz
 from hub.extensions import db
 from hub.search import highlight, matching
-from hub.search.analysis import query_analyzer
+from hub.search.analysis import query_analyzer, segment_for_index
 from hub.search.index import (
     IndexUnavailable,
     index_root,
@@ -46,7 +50,13 @@ from hub.search.registry import PROVIDERS
 
 MAX_QUERY = 200
 SORTS = ("relevance", "date")
-NUMBER_RE = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,6}$")
+#: a registration number as people type it: any case, dashes or none, leading zeros or
+#: none (gm-2026-37, GM2026000037 and GM-2026-000037 are one number)
+NUMBER_RE = re.compile(r"^([A-Za-z]{2})[-\s]?(\d{4})[-\s]?(\d{1,6})$")
+#: a word typed in pinyin is also looked up in the titles' pinyin keys
+PINYIN_RE = re.compile(r"^[a-z]{2,40}$")
+#: a title holding a single character the query asks for ranks below every whole word
+CHAR_BOOST = 0.001
 FACETS = ("kind", "department", "status")
 
 
@@ -171,13 +181,73 @@ def _tidy(text: str) -> str:
     return " ".join(kept)
 
 
+def registration_number(text: str) -> str | None:
+    """``text`` as a registration number in its stored form, or None."""
+    found = NUMBER_RE.match(text.strip())
+    if found is None:
+        return None
+    prefix, year, serial = found.groups()
+    return f"{prefix.upper()}-{year}-{int(serial):06d}"
+
+
+def _only_exclusions(text: str) -> wq.Query | None:
+    """``-夜宵`` or ``NOT 夜宵 -加班``: everything the user may open without those words
+    (Whoosh's parser drops a lone exclusion, which made ``-食堂`` search for 食堂)."""
+    words = text.split()
+    excluded: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "NOT" and i + 1 < len(words):
+            excluded.append(words[i + 1])
+            i += 2
+        elif word.startswith("-") and len(word) > 1:
+            excluded.append(word[1:])
+            i += 1
+        else:
+            return None
+    if not excluded:
+        return None
+    parts = [q for q in map(plain_query, excluded) if _usable(q)]
+    if not parts:
+        return None
+    negative = parts[0] if len(parts) == 1 else wq.Or(parts)
+    return wq.AndNot(wq.Every(), negative)
+
+
+def _only_excludes(q: wq.Query) -> bool:
+    return isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every)
+
+
+def _widen(q: wq.Query) -> wq.Query:
+    """Each word also as people type it: a pinyin word (shitang) finds titles in Chinese,
+    a single Chinese character finds the titles that hold it (below whole words)."""
+    if isinstance(q, wq.Term) and q.fieldname == "content":
+        if len(q.text) == 1 and is_han(q.text):
+            return wq.Or([q, wq.Term("chars", q.text, boost=CHAR_BOOST)])
+        if PINYIN_RE.match(q.text):
+            return wq.Or([q, wq.Term("pinyin", q.text)])
+        return q
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_widen(q.a), _widen(q.b))
+    if isinstance(q, wq.Not):
+        return wq.Not(_widen(q.query))
+    if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
+        return type(q)([_widen(sub) for sub in q.subqueries], boost=q.boost)
+    return q
+
+
 def parse(text: str) -> wq.Query | None:
     """The Whoosh query for a user's text; None when nothing is left to search for."""
     text = (text or "").strip()[:MAX_QUERY]
     if not text:
         return None
-    if NUMBER_RE.match(text):
-        return wq.Term("number", text.upper())
+    number = registration_number(text)
+    if number:
+        return wq.Term("number", number)
+    exclusions = _only_exclusions(text)
+    if exclusions is not None:
+        return exclusions
     try:
         parsed = _parser().parse(_tidy(text))
     except Exception:  # noqa: BLE001 - a syntax error becomes a plain search
@@ -186,7 +256,7 @@ def parse(text: str) -> wq.Query | None:
         parsed = plain_query(text)
         if not _usable(parsed):
             return None
-    return parsed
+    return _widen(parsed)
 
 
 # --- filters ---------------------------------------------------------------------------
@@ -445,7 +515,8 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
     stop = start + results.per_page
     if not final:
         ranked: list[tuple[int, float | None]] = []
-    elif results.sort == "date":
+    elif results.sort == "date" or _only_excludes(parsed):
+        # (a query of exclusions only has no word to rank by: newest first)
         dates = sort_values(searcher, "date")
         ranked = [(docnum, None) for docnum in heapq.nlargest(
             stop, final, key=lambda docnum: (dates[docnum], -docnum))[start:]]
@@ -457,13 +528,15 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
         ranked = [(docnum, score) for score, docnum in everything
                   if docnum in final][start:stop]
     terms = highlight.query_terms(results.q)
+    typed = {term.lower() for term in terms if PINYIN_RE.match(term.lower())}
     shown = []
     for docnum, score in ranked:
         stored = searcher.stored_fields(docnum)
+        marked = terms + _pinyin_matches(stored.get("title", ""), typed) if typed else terms
         shown.append(Hit(
             kind=stored["kind"], id=int(stored["obj_id"]), number=stored.get("number", ""),
-            title=highlight.snippet(stored.get("title", ""), terms, length=200),
-            snippet=highlight.snippet(stored.get("body", ""), terms),
+            title=highlight.snippet(stored.get("title", ""), marked, length=200),
+            snippet=highlight.snippet(stored.get("body", ""), marked),
             url=stored.get("url", ""), date=stored.get("date"),
             status=stored.get("status", ""),
             department_id=int(stored["department"]) if stored.get("department") else None,
@@ -471,6 +544,11 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
     if recheck:
         shown = _recheck(user, shown, results)
     results.hits = shown
+
+
+def _pinyin_matches(title: str, typed: set[str]) -> list[str]:
+    """The words of ``title`` a query typed in pinyin found (shitang → 食堂), to mark."""
+    return [word for word in segment_for_index(title) if typed.intersection(word_keys(word))]
 
 
 def _in_dates(searcher, docs: set[int], date_from: date | None,

@@ -141,6 +141,19 @@ def _break(app, root: Path, how: str) -> None:
     if how == "deleted":
         shutil.rmtree(root)
         return
+    if how == "older schema":  # written by a hub before the pinyin and chars fields
+        from whoosh import index as whoosh_index
+
+        from hub.search.index import make_schema
+
+        old = make_schema()
+        for name in ("pinyin", "chars"):
+            old.remove(name)
+        shutil.rmtree(gen)
+        gen.mkdir()
+        whoosh_index.create_in(str(gen), old).writer().commit()
+        searcher_cache(app).forget()
+        return
     for path in list(gen.glob("*.seg")) + list(gen.glob("_MAIN_*.toc")):
         tmp = path.with_suffix(".broken")
         tmp.write_bytes(b"\0garbage\0" * 10)
@@ -148,7 +161,7 @@ def _break(app, root: Path, how: str) -> None:
     searcher_cache(app).forget()  # the next process
 
 
-@pytest.mark.parametrize("how", ["deleted", "corrupt"])
+@pytest.mark.parametrize("how", ["deleted", "corrupt", "older schema"])
 def test_a_missing_or_broken_index_gives_a_message_then_a_rebuild(app, how, client, login,
                                                                   create_user, index_now):
     from hub.search.index import index_root
