@@ -1,15 +1,23 @@
 """Attachments: size-capped, type-checked by their content (not by the name or the
 browser's word), stored in the database, served only as downloads.  Those of anonymous
-items are cleaned of their metadata first (``hub.common.scrub``)."""
+items are cleaned of their metadata first (``hub.common.scrub``).
+
+The types are those people have: PDF, pictures (phone photos in HEIC too), Office files old
+(.doc/.xls, OLE2 compound files) and new (.docx/.xlsx/.pptx), WPS Office's .wps/.et (OLE2 or
+ZIP), ZIP archives and plain text.  A HEIC photo is kept as it came for download and shown
+converted to JPEG (``?view=jpeg``: browsers cannot show HEIC)."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from datetime import date
 from urllib.parse import quote
 
 import filetype
+import olefile
 from babel.lists import format_list
-from flask import Response, current_app
+from flask import Response, abort, current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -30,9 +38,21 @@ ALLOWED = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "txt": "text/plain",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "wps": "application/wps-office.wps",
+    "et": "application/wps-office.et",
+    "zip": "application/zip",
+    "heic": "image/heic",
+    "heif": "image/heif",
 }
 # Office files are ZIP containers; older filetype versions only say "zip".
 _ZIP_FAMILY = {"application/zip", ALLOWED["docx"], ALLOWED["xlsx"], ALLOWED["pptx"]}
+#: Older Office files: an OLE2 compound file holding the program's main stream.
+_OLE2_STREAMS = {"doc": ("WordDocument",), "xls": ("Workbook", "Book")}
+#: WPS Office writes its own types either as OLE2 (like .doc/.xls) or as a ZIP package.
+_OLE2_OR_ZIP = {"wps", "et"}
+_HEIF_FAMILY = {"image/heic", "image/heif"}
 
 
 class AttachmentError(ValueError):
@@ -48,8 +68,40 @@ def _safe_name(filename: str) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:200] or "attachment"
 
 
+def is_ole2(data: bytes) -> bool:
+    return data.startswith(olefile.MAGIC)
+
+
+def is_zip(data: bytes) -> bool:
+    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+    return True
+
+
+def _ole2_holds(data: bytes, streams: tuple[str, ...] = ()) -> bool:
+    """An OLE2 compound file that can be read and holds one of ``streams`` (if any)."""
+    if not is_ole2(data):
+        return False
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return not streams or any(ole.exists(name) for name in streams)
+    except (OSError, ValueError, IndexError, EOFError):  # olefile's errors for a damaged file
+        return False
+
+
 def _content_matches(ext: str, data: bytes) -> bool:
     expected = ALLOWED[ext]
+    if ext in _OLE2_STREAMS:
+        return _ole2_holds(data, _OLE2_STREAMS[ext])
+    if ext in _OLE2_OR_ZIP:
+        return _ole2_holds(data) if is_ole2(data) else is_zip(data)
+    if ext == "zip":
+        return is_zip(data)
     if ext == "txt":
         if b"\x00" in data:
             return False
@@ -65,6 +117,8 @@ def _content_matches(ext: str, data: bytes) -> bool:
         return False
     if expected in _ZIP_FAMILY:
         return kind.mime in _ZIP_FAMILY
+    if expected in _HEIF_FAMILY:
+        return kind.mime in _HEIF_FAMILY
     return kind.mime == expected
 
 
@@ -97,6 +151,8 @@ def store_upload(upload: FileStorage, today: date, *, clean: bool = False) -> At
                                     reason=error.args[0])) from None
         data = cleaned.data
         upload.cleaned_of = cleaned.removed
+        if cleaned.ext and cleaned.ext != ext:  # a HEIC photo is kept as the JPEG it became
+            filename, ext = filename[:-len(ext)] + cleaned.ext, cleaned.ext
     attachment = Attachment(filename=filename, content_type=ALLOWED[ext], size=len(data),
                             sha256=hashlib.sha256(data).hexdigest(), data=data,
                             created_on=today)
@@ -129,12 +185,44 @@ def cleaning_summary(uploads: list[FileStorage] | None) -> str | None:
     return "；".join(parts) if parts else None
 
 
+def viewable_as_jpeg(attachment: Attachment) -> bool:
+    """A picture browsers cannot show (HEIC), offered converted for viewing."""
+    return attachment.content_type in _HEIF_FAMILY
+
+
+def heic_as_jpeg(data: bytes) -> bytes:
+    """A HEIC/HEIF photo as a JPEG, turned upright, without the photo's metadata."""
+    from PIL import Image, ImageOps
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    with Image.open(io.BytesIO(data)) as source:
+        upright = ImageOps.exif_transpose(source)
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        out = io.BytesIO()
+        upright.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
 def download_response(attachment: Attachment) -> Response:
-    """The file as a download that the browser will neither render nor sniff."""
-    response = Response(attachment.data, mimetype=attachment.content_type)
-    ascii_name = attachment.filename.encode("ascii", "replace").decode().replace('"', "")
+    """The file as a download that the browser will neither render nor sniff; with
+    ``?view=jpeg`` a HEIC photo converted to JPEG, shown in the browser."""
+    data, mimetype, filename, disposition = (attachment.data, attachment.content_type,
+                                             attachment.filename, "attachment")
+    if request.args.get("view") == "jpeg":
+        if not viewable_as_jpeg(attachment):
+            abort(404)
+        try:
+            data = heic_as_jpeg(attachment.data)
+        except (OSError, ValueError, SyntaxError, EOFError):  # a photo Pillow cannot read
+            abort(404)
+        mimetype, disposition = "image/jpeg", "inline"
+        filename = filename.rsplit(".", 1)[0] + ".jpg"
+    response = Response(data, mimetype=mimetype)
+    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename)}"
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -20,7 +20,15 @@ they are stored (``hub.common.attachments.store_upload(clean=True)``):
   part (comments, tracked changes, ``people.xml``, workbook comment authors, presentation
   comment authors), no template path, pictures inside cleaned as above, and every member
   dated 1980-01-01 without the ZIP's extra fields (which hold times and user ids);
+* a HEIC/HEIF phone photo becomes a JPEG re-drawn from its pixels (upright, without the
+  EXIF with the GPS position, the camera and the time): the anonymous item keeps the JPEG;
+* WPS Office files written as a ZIP package are cleaned as Office Open XML;
 * plain text has no metadata.
+
+Refused on anonymous items, whatever they hold: older Office and WPS files in OLE2 compound
+files (.doc, .xls, .wps, .et), which keep the author and the last editor in their
+SummaryInformation streams and the program's own tables (the filer is asked to save them as
+.docx/.xlsx or .pdf), and ZIP archives, which may contain anything.
 
 A file that cannot be read this way (damaged, encrypted, too large once unpacked) is
 refused with ``CannotClean``, whose message says why: storing it as it came could name the
@@ -68,6 +76,9 @@ MAX_UNPACKED = 200 * 1024 * 1024
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
 OFFICE = {"docx", "xlsx", "pptx"}
+HEIF = {"heic", "heif"}
+WPS = {"wps", "et"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class CannotClean(ValueError):
@@ -79,6 +90,8 @@ class Cleaned:
     data: bytes
     #: keys of ``LABELS``: what the file held and lost
     removed: list[str] = field(default_factory=list)
+    #: the type the file became, when cleaning it converted it (a HEIC photo: ``jpg``)
+    ext: str | None = None
 
     def note(self, *keys: str) -> None:
         for key in keys:
@@ -97,6 +110,17 @@ def clean(ext: str, data: bytes) -> Cleaned:
         return clean_pdf(data)
     if ext in OFFICE:
         return clean_office(data)
+    if ext in HEIF:
+        return clean_heif(data)
+    if data.startswith(OLE2_MAGIC):
+        raise CannotClean(_l("旧版 Office 或 WPS 文件（.doc、.xls、.wps、.et）在文件属性中记录"
+                             "作者和最后修改人，无法清除；匿名提交请先另存为 .docx、.xlsx 或 "
+                             ".pdf 再上传。"))
+    if ext in WPS:
+        return clean_office(data)  # a WPS file written as a ZIP package
+    if ext == "zip":
+        raise CannotClean(_l("压缩包可能含有任何文件，无法检查并清除其中的作者等信息；匿名提交"
+                             "请直接上传其中的文件。"))
     raise CannotClean(_l("这种类型的文件无法清除作者、位置等信息，匿名提交不能附带它。"))
 
 
@@ -201,6 +225,35 @@ def clean_image(data: bytes, fmt: str) -> Cleaned:
                 elif fmt == "WEBP":
                     options.update(lossless=True, exif=b"", xmp=b"")
                 upright.save(out, fmt, **options)
+    except CannotClean:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError, EOFError) as error:
+        raise CannotClean(_l("图片无法读取（%(error)s），无法清除其中的位置等信息。",
+                             error=type(error).__name__)) from None
+    cleaned.data = out.getvalue()
+    return cleaned
+
+
+def clean_heif(data: bytes) -> Cleaned:
+    """A HEIC/HEIF photo as a JPEG from its pixels only (turned upright first)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    cleaned = Cleaned(b"", ext="jpg")
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            if source.format not in ("HEIF", "AVIF"):
+                raise CannotClean(_l("图片格式与文件名不符，无法清除其中的信息。"))
+            source.load()
+            _image_findings(source, cleaned)
+            upright = ImageOps.exif_transpose(source)
+            if upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            upright.info = {}
+            out = io.BytesIO()
+            upright.save(out, "JPEG", quality=95)
     except CannotClean:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
