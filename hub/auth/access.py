@@ -27,6 +27,7 @@ NO_ACTIVITY_ENDPOINTS = frozenset({
 #: The short allowlist of endpoints that work without signing in.
 PUBLIC_ENDPOINTS = ANONYMOUS_ENDPOINTS | frozenset({
     "static",
+    "favicon",
     "auth.login",
     "main.set_language",
     "main.healthz",

@@ -16,10 +16,12 @@ import hashlib
 import os
 import threading
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, send_from_directory
 
 #: A year: what browsers take as "forever".
 MAX_AGE = 365 * 24 * 3600
+#: ``/favicon.ico`` has no version in its URL: browsers ask again after a week.
+FAVICON_MAX_AGE = 7 * 24 * 3600
 DIGEST_LENGTH = 12
 
 _lock = threading.Lock()
@@ -58,6 +60,16 @@ def version_static_urls(app: Flask) -> None:
             values["v"] = digest
 
     app.after_request(cache_versioned_files)
+    # Pages link the versioned icon (templates/base.html); browsers and tools that ask for
+    # /favicon.ico anyway get it there rather than a 404.
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+
+
+def favicon() -> Response:
+    response = send_from_directory(current_app.static_folder, "favicon.ico",
+                                   mimetype="image/vnd.microsoft.icon", max_age=FAVICON_MAX_AGE)
+    response.cache_control.public = True
+    return response
 
 
 def cache_versioned_files(response: Response) -> Response:
