@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.announcements import bp as announcements_bp
     from hub.api import register_api
     from hub.auth import bp as auth_bp
+    from hub.dashboard import bp as dashboard_bp
     from hub.directory import bp as directory_bp
     from hub.mailbox import bp as mailbox_bp
     from hub.main import bp as main_bp
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(announcements_bp, url_prefix="/announcements")
     app.register_blueprint(meetings_bp, url_prefix="/talks")
     app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(dashboard_bp)
     register_api(app)
 
 

@@ -75,8 +75,10 @@ RULES = {
     "handling-units": page_for("hr", "gm_office"),
     # A report's handlers (HR for the demo's suggestions) and the department head concerned.
     "handlers": page_for("hr"),
-    # Statistics and the reward list: HR and the heads of the handling units.
+    # The reward list: HR and the heads of the handling units.
     "report-oversight": page_for("hr"),
+    # Statistics: those and the GM office (aggregate numbers only, tests/dashboard).
+    "report-stats": page_for("hr", "gm_office"),
     # A handling unit's audit log: its head only, and none of CALLERS heads a unit
     # (tests/suggestions/test_audit.py checks the heads).
     "unit-heads": Rule(TO_LOGIN, "200", TO_LOGIN, frozenset({"head of a handling unit"})),
@@ -149,8 +151,8 @@ ROUTES = {
     "suggestions.queue": "handling-units",
     "suggestions.rectification": "handlers",
     "suggestions.rectification_done": "handlers",
-    "suggestions.stats": "report-oversight",
-    "suggestions.stats_xlsx": "report-oversight",
+    "suggestions.stats": "report-stats",
+    "suggestions.stats_xlsx": "report-stats",
     "suggestions.rewards": "report-oversight",
     "suggestions.rewards_xlsx": "report-oversight",
     "suggestions.audit_log": "unit-heads",
@@ -248,6 +250,10 @@ ROUTES = {
     "api_compliance.compliance": "api-talk-compliance",
     "search.index": "login",
     "api_search.search_archive": "api-token",
+    # The GM dashboard: the GM office and HR's head (of CALLERS the GM office only;
+    # tests/dashboard checks every demo person).
+    "dashboard.index": "gm-office",
+    "api_dashboard.dashboard": "api-gm-office",
 }
 
 

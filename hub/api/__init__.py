@@ -21,13 +21,14 @@ def api_blueprints() -> list:
     from hub.api.org import blp as org_blp
     from hub.api.receipts import blp as receipts_blp
     from hub.api.search import blp as search_blp
+    from hub.dashboard.api import blp as dashboard_blp
     from hub.mailbox.api import blp as letters_blp
     from hub.meetings.api import blp as talks_blp
     from hub.meetings.api import compliance_blp
     from hub.suggestions.api import blp as reports_blp
 
     return [auth_blp, org_blp, letters_blp, reports_blp, receipts_blp, announcements_blp,
-            talks_blp, compliance_blp, search_blp]
+            talks_blp, compliance_blp, search_blp, dashboard_blp]
 
 
 def register_api(app: Flask) -> None:

@@ -29,7 +29,7 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, event, false, func, inspect, or_, select
+from sqlalchemy import Select, and_, event, false, func, inspect, or_, select, true
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -40,7 +40,7 @@ from hub.common.time import utcnow
 from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.org.models import Department, HandlingUnit, UnitMembership, User
-from hub.org.permissions import is_hr
+from hub.org.permissions import is_gm_office, is_hr
 from hub.org.services import department_head
 from hub.suggestions.models import (
     Rectification,
@@ -695,11 +695,44 @@ SMALL_CELL = 5
 
 
 def can_view_report_stats(user: User) -> bool:
-    """The statistics (by kind, month, status and the filer's department): HR and the heads
-    of the handling units.  Each of them counts only the reports they may see."""
+    """The statistics (by kind, month, status and the filer's department): HR, the heads
+    of the handling units and the GM office.  HR and the heads count only the reports they
+    may see; the GM office counts every report in aggregate (``counts_in_aggregate``)."""
+    if not user.is_authenticated or not user.active:
+        return False
+    return is_hr(user) or heads_a_unit(user) or is_gm_office(user)
+
+
+def can_view_rewards(user: User) -> bool:
+    """The year-end reward list names the adopted suggestions: HR and the heads of the
+    handling units (not those who count in aggregate only)."""
     if not user.is_authenticated or not user.active:
         return False
     return is_hr(user) or heads_a_unit(user)
+
+
+def counts_in_aggregate(user: User) -> bool:
+    """The GM office (the GM and the secretary) oversees the inbox without handling it: its
+    figures count every report, as aggregate numbers only — never a report's contents, and
+    never a count under 5 (``SMALL_CELL``), which could point at a filer."""
+    return user.is_authenticated and user.active and is_gm_office(user)
+
+
+def countable_clause(user: User):
+    """SQL: the reports ``user``'s figures count (statistics, the dashboard): every report
+    for those who count in aggregate, else those they may see (``visible_clause``)."""
+    if counts_in_aggregate(user):
+        return true()
+    return visible_clause(user)
+
+
+def report_desk(user: User) -> str | None:
+    """Where the navigation's 事项处理 leads ``user``: the GM office to the statistics
+    (its queue holds only what falls back to it, which it is told of one by one); the
+    other members of a handling unit to their queue; anybody else nowhere."""
+    if counts_in_aggregate(user):
+        return "suggestions.stats"
+    return "suggestions.queue" if handles_reports(user) else None
 
 
 def suppress_small(count: int) -> int | str:

@@ -27,12 +27,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hub.common.small_cells import LARGE, SMALL, protect
 from hub.common.spreadsheets import workbook
 from hub.common.time import to_local, utcnow
 from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.org.models import Department, HandlingUnit, User
-from hub.suggestions.access import units_headed_by
+from hub.suggestions.access import countable_clause, counts_in_aggregate, units_headed_by
 from hub.suggestions.models import KINDS, STATUSES, Report, ReportAudit
 from hub.suggestions.services import (
     ACTION_LABELS,
@@ -46,7 +47,6 @@ from hub.suggestions.services import (
     reward_list,
     route_for,
     suppress_small,
-    visible_report_ids,
 )
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -100,6 +100,8 @@ class ReportStats:
     by_status: list[tuple[str, int]] = field(default_factory=list)
     #: (department, count or ``<5`` / ``≥5``); None: withheld by the small-cell rule
     by_department: list[tuple[Department, int | str]] | None = field(default_factory=list)
+    #: every report counted, each figure under the small-cell rule (the GM office)
+    aggregate: bool = False
 
     @property
     def department_withheld(self) -> bool:
@@ -107,7 +109,8 @@ class ReportStats:
 
 
 def visible_reports_of(user: User, year: int) -> list[Report]:
-    ids = visible_report_ids(user, select(Report).where(Report.year == year))
+    ids = list(db.session.scalars(select(Report.id).where(Report.year == year,
+                                                          countable_clause(user))))
     if not ids:
         return []
     return list(db.session.scalars(select(Report).where(Report.id.in_(ids))))
@@ -134,6 +137,26 @@ def report_stats(user: User, year: int) -> ReportStats:
         rows = db.session.scalars(select(Department).where(Department.id.in_(shown))
                                   .order_by(Department.sort_order, Department.name))
         stats.by_department = [(d, shown[d.id]) for d in rows]
+    return in_aggregate(stats) if counts_in_aggregate(user) else stats
+
+
+def in_aggregate(stats: ReportStats) -> ReportStats:
+    """The figures as those who count in aggregate may see them: no count under 5 in any
+    table (``hub.common.small_cells``), the total hidden too when a table's cells could be
+    worked out from it (the department table keeps its own rule, above)."""
+    tables = {"kind": stats.by_kind, "month": stats.by_month, "status": stats.by_status,
+              "filer": [("named", stats.named), ("anonymous", stats.anonymous)]}
+    counts = {(name, key): n for name, rows in tables.items() for key, n in rows}
+    lines = [[(name, key) for key, _n in rows] for name, rows in tables.items()]
+    shown = protect(counts, lines)
+    if any(total is None for total in shown.totals):  # one total behind every table
+        shown = protect(counts)
+        stats.total = SMALL if stats.total < SMALL_CELL else LARGE
+    stats.named, stats.anonymous = (shown.label(("filer", k)) for k in ("named", "anonymous"))
+    stats.by_kind, stats.by_month, stats.by_status = (
+        [(key, shown.label((name, key))) for key, _n in tables[name]]
+        for name in ("kind", "month", "status"))
+    stats.aggregate = True
     return stats
 
 

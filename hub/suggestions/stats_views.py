@@ -33,7 +33,7 @@ from hub.extensions import db
 from hub.org.directory import Page
 from hub.org.models import HandlingUnit
 from hub.suggestions import bp
-from hub.suggestions.access import audit_stmt
+from hub.suggestions.access import audit_stmt, can_view_rewards, report_desk
 from hub.suggestions.models import ReportAudit
 from hub.suggestions.services import SMALL_CELL, can_view_report_stats, reward_list
 from hub.suggestions.stats import (
@@ -56,6 +56,9 @@ AUDIT_PER_PAGE = 100
 bp.add_app_template_global(can_view_report_stats, "report_stats_allowed")
 bp.add_app_template_global(lambda user: bool(readable_audit_units(user)),
                            "report_audit_allowed")
+bp.add_app_template_global(can_view_rewards, "report_rewards_allowed")
+#: Where the navigation's 事项处理 leads (the queue, the GM office's statistics, nowhere).
+bp.add_app_template_global(report_desk, "report_desk_page")
 
 
 def _valid_year(form, field) -> None:
@@ -80,8 +83,8 @@ class YearForm(FlaskForm):
         return local_date(utcnow()).year
 
 
-def _year_form() -> YearForm:
-    if not can_view_report_stats(current_user):
+def _year_form(allowed=can_view_report_stats) -> YearForm:
+    if not allowed(current_user):
         abort(404)
     form = YearForm(formdata=request.args)
     form.validate()
@@ -119,7 +122,7 @@ def stats_xlsx():
 def rewards():
     """The year's adopted suggestions and their rewards.  Filers' names are in the export
     only, which is audited."""
-    form = _year_form()
+    form = _year_form(can_view_rewards)
     year = form.chosen_year()
     reports = reward_list(current_user, year)
     return render_template("suggestions/rewards.html", form=form, year=year, reports=reports,
@@ -128,7 +131,7 @@ def rewards():
 
 @bp.route("/rewards.xlsx")
 def rewards_xlsx():
-    year = _export_year(_year_form())
+    year = _export_year(_year_form(can_view_rewards))
     data = rewards_workbook(current_user, year)
     db.session.commit()
     return xlsx_response(data, f"suggestion-rewards-{year}.xlsx",
