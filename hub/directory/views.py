@@ -20,7 +20,7 @@ from hub.directory.services import (
     with_heads,
 )
 from hub.org.directory import Page, search_people
-from hub.org.permissions import is_admin
+from hub.org.permissions import sees_former_staff
 from hub.org.services import department_path, department_tree
 
 PER_PAGE = 20
@@ -33,7 +33,8 @@ def index():
     q = "" if form.q.errors else (form.q.data or "").strip()
     department = None if form.dept.errors else find_department(form.dept.data)
     lost_department = bool(form.dept.errors) or (form.dept.data and department is None)
-    show_inactive = bool(form.inactive.data) and is_admin(current_user)
+    may_see_former = sees_former_staff(current_user)
+    show_inactive = bool(form.inactive.data) and may_see_former
     # Every department at once (the tree, the counts, each result's department): kept
     # referenced while the page renders, so none is loaded again.
     tree = department_tree()
@@ -45,6 +46,7 @@ def index():
     return render_template(
         "directory/index.html",
         form=form,
+        may_see_former=may_see_former,
         department=department,
         notice=_("找不到该部门。") if lost_department else None,
         results=results,

@@ -33,7 +33,13 @@ def heads_department(user: User, dept: Department) -> bool:
     return False
 
 
+def sees_former_staff(viewer: User) -> bool:
+    """People who have left are visible to the admin only (the directory's filter for them
+    is the admin's only, too)."""
+    return is_admin(viewer)
+
+
 def can_view_person(viewer: User, person: User) -> bool:
     """The people directory is open to every signed-in employee; people who have left are
     visible to the admin only."""
-    return viewer.is_authenticated and (person.active or is_admin(viewer))
+    return viewer.is_authenticated and (person.active or sees_former_staff(viewer))
