@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from hub import create_app
-from hub.demo import create_demo_organisation
+from hub.demo import create_demo_company, create_demo_organisation
 from hub.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,8 +28,9 @@ CHROMIUM_ARGS = [
 SECRET = "browser-test-secret-" + "x" * 32
 
 
-def demo_app(workdir: Path):
-    """A hub on a fresh SQLite file in ``workdir``, migrated, holding the demo company."""
+def demo_app(workdir: Path, *, company: bool = False):
+    """A hub on a fresh SQLite file in ``workdir``, migrated, holding the demo organisation
+    (with ``company``, the whole demo company: letters, reports, announcements, talks)."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": SECRET,
@@ -45,7 +46,10 @@ def demo_app(workdir: Path):
     })
     with app.app_context():
         upgrade()
-        create_demo_organisation()
+        if company:
+            create_demo_company()
+        else:
+            create_demo_organisation()
         db.session.commit()
         db.session.remove()
     return app
@@ -59,9 +63,9 @@ class QuietRequestHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def live_server(workdir: Path) -> Iterator[str]:
+def live_server(workdir: Path, *, company: bool = False) -> Iterator[str]:
     """Serve the demo hub on a free local port; yields its base URL."""
-    app = demo_app(workdir)
+    app = demo_app(workdir, company=company)
     server = make_server("127.0.0.1", 0, app, threaded=True,
                          request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-hub", daemon=True)
