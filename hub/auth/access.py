@@ -1,9 +1,12 @@
-"""Deny by default: every endpoint needs a signed-in user unless it is named here."""
+"""Deny by default: every endpoint needs a signed-in user unless it is named here; and
+which role-dependent entries of the header a person sees (``navigation``)."""
 from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+
+from hub.common.access import ItemView
 
 #: Pages for anonymous filers (receipt look-ups).  They never load the signed-in user, so
 #: following an anonymous item leaves no trace on anybody's session, and they are public.
@@ -47,6 +50,18 @@ def leaves_no_activity(endpoint: str | None) -> bool:
 def is_public(endpoint: str | None) -> bool:
     # endpoint None: no route matched; the 404 handler answers without revealing anything.
     return endpoint is None or endpoint in PUBLIC_ENDPOINTS
+
+
+def navigation(user) -> ItemView:
+    """The role-dependent entries of the header that ``user`` (the signed-in person) sees,
+    as a view: ``navigation(current_user).shows("manage_org")`` for 系统管理 (users, departments,
+    roles, imports).  The feature desks (来信处理, 事项处理) ask their own access modules."""
+    from hub.org.permissions import can_manage_org
+
+    shown = set()
+    if user is not None and user.is_authenticated and user.active and can_manage_org(user):
+        shown.add("manage_org")
+    return ItemView(user, shown)
 
 
 def require_login():
