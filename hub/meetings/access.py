@@ -38,7 +38,10 @@ Talk logs
     it.
 
 Action items
-    Seen with their talk log; marked done by a participant of that talk.
+    Seen with their talk log; marked done by their owner alone (负责人) — by the talk's
+    author when the owner has left the company.  Anybody else who sees the item (the other
+    participants, their managers, HR) gets a 403 when trying to change it; anybody who does
+    not see the talk, a 404.
 
 Appeals (申诉)
     Read by the employee who filed it and the skip-level superior it goes to; never by
@@ -298,10 +301,25 @@ def can_acknowledge(user: User, talk: TalkLog) -> bool:
     return _active(user) and is_talk_participant(user, talk) and talk.author_id != user.id
 
 
+def may_change_item(user: User, item: ActionItem) -> bool:
+    """The item's owner changes it; the talk's author does when the owner has left."""
+    if not _active(user):
+        return False
+    if user.id == item.owner_id:
+        return True
+    if item.owner is not None and item.owner.active:  # (the owner is loaded with the item)
+        return False
+    return user.id == item.talk.author_id
+
+
 def can_complete_item(user: User, item: ActionItem) -> bool:
-    """A participant of the talk the item was agreed in marks it done."""
-    return (item.done_at is None and _active(user)
-            and is_talk_participant(user, item.talk))
+    """An open item that ``user`` may change."""
+    return item.done_at is None and may_change_item(user, item)
+
+
+def completable_item_ids(user: User, items: Iterable[ActionItem]) -> set[int]:
+    """The ids of ``items`` that ``user`` may mark done (for the pages' buttons)."""
+    return {item.id for item in items if can_complete_item(user, item)}
 
 
 def get_item_or_404(item_id: int, user: User) -> ActionItem:
@@ -322,8 +340,8 @@ def talk_view(user: User, talk: TalkLog) -> ItemView:
     (``get_talk_or_404`` or ``visible_talks_query``): the shared part, and ``private_note``
     for its author alone (when there is one).
 
-    Actions: ``acknowledge`` (the other participants), ``complete_items`` (participants,
-    for the items not yet done), ``log_next`` (participants), ``open_meeting`` (the
+    Actions: ``acknowledge`` (the other participants), ``complete_items`` (participants;
+    which items, ``completable_item_ids``), ``log_next`` (participants), ``open_meeting`` (the
     participants of the meeting the talk was held in)."""
     fields = list(TALK_FIELDS)
     if can_see_private_note(user, talk) and talk.private_note:

@@ -672,7 +672,7 @@ def complete_item(item: ActionItem, user: User, now: datetime | None = None) -> 
     if item.done_at is not None:
         raise TalkConflict(_("这项待办已经完成。"))
     if not can_complete_item(user, item):
-        raise TalkConflict(_("只有参加沟通的人可以标记完成。"))
+        raise TalkConflict(_("只有待办事项的负责人可以标记完成。"))
     item.done_at, item.done_by_id = now or utcnow(), user.id
     db.session.flush()
     return item

@@ -31,9 +31,11 @@ from hub.common.time import to_local
 from hub.extensions import db
 from hub.meetings import bp, jobs  # noqa: F401 - jobs registers the reminders
 from hub.meetings.access import (
+    completable_item_ids,
     get_item_or_404,
     get_meeting_or_404,
     get_talk_or_404,
+    may_change_item,
     meeting_view,
     participant_row,
     talk_view,
@@ -169,9 +171,11 @@ def index():
     acknowledge = to_acknowledge(current_user)
     with_people(items + team)
     upcoming, awaiting = meetings_of(current_user)
+    open_items = open_items_of(current_user)
     return render_template(
         "meetings/index.html", upcoming=upcoming, awaiting=awaiting,
-        to_acknowledge=acknowledge, items=open_items_of(current_user),
+        to_acknowledge=acknowledge, items=open_items,
+        completable=completable_item_ids(current_user, open_items),
         page=Page(items=items, total=total, page=page_number, per_page=PER_PAGE),
         item_form=CompleteItemForm(), team=team,
     )
@@ -327,10 +331,12 @@ def talk(talk_id: int):
 def talk_page(talk: TalkLog, form: AcknowledgeForm | None = None, status: int = 200):
     view = talk_view(current_user, talk)
     mine = next((p for p in talk.participants if p.user_id == current_user.id), None)
+    carried = carried_items(talk)
     return render_template(
         "meetings/talk.html", talk=view, mine=mine,
         form=form or AcknowledgeForm(formdata=None, comment=mine.comment if mine else ""),
-        carried=carried_items(talk), item_form=CompleteItemForm(),
+        carried=carried, item_form=CompleteItemForm(),
+        completable=completable_item_ids(current_user, [*talk.action_items, *carried]),
         guidance=GUIDANCE_MINUTES,
     ), status
 
@@ -355,6 +361,8 @@ def acknowledge_talk(talk_id: int):
 @bp.route("/items/<id:item_id>/done", methods=["POST"])
 def item_done(item_id: int):
     item = get_item_or_404(item_id, current_user)
+    if not may_change_item(current_user, item):
+        abort(403)
     form = CompleteItemForm()
     if not form.validate_on_submit():
         abort(400)
