@@ -17,7 +17,9 @@ many):
 * Nobody else, and no inactive account.  Anything else is a 404.
 
 Confirmation lists (``can_view_confirmations``, ``confirmation_scope``): the GM office and
-the author see the whole audience; a department head sees the audience members in the
+the author see the whole audience but the author (``asks_to_confirm``: the publisher is never
+asked to confirm their own announcement, so they are in nobody's list, count or reminder —
+neither confirmed nor 未确认); a department head sees the audience members in the
 departments they head and below, for a published announcement; nobody else.  A head who is
 not in the audience (an announcement to a sub-department only) sees the list with the
 announcement's number and title, never its text: that is not "reading" it, and the search
@@ -151,6 +153,18 @@ def publishable_department_ids(user: User) -> set[int] | None:
     return headed_subtree_ids(user)
 
 
+def preselected_department_ids(user: User) -> list[int]:
+    """The audience a new announcement form starts with: when ``user`` may address only the
+    subtree of one department they head (a department head who is neither in the GM office
+    nor in HR), that department — the one audience they can have; otherwise nothing."""
+    if is_gm_office(user) or is_hr(user):
+        return []
+    headed = heads_of(user)
+    allowed = headed_subtree_ids(user)
+    tops = [d for d in headed if d.parent_id not in allowed]
+    return [tops[0].id] if len(tops) == 1 else []
+
+
 def can_manage(user: User, announcement: Announcement) -> bool:
     """The author and the GM office: they see drafts and scheduled ones, and may edit."""
     return user.is_authenticated and user.active and (
@@ -169,6 +183,13 @@ def in_audience(user: User, announcement: Announcement) -> bool:
     if set(audience.department_ids) & set(_department_line_ids(user)):
         return True
     return bool(set(audience.roles) & audience_roles_of(user))
+
+
+def asks_to_confirm(user: User, announcement: Announcement) -> bool:
+    """Whether ``user`` is asked to confirm ``announcement`` (published or not yet): its
+    audience, but never its author."""
+    return (announcement.requires_confirmation and user.is_authenticated
+            and user.id != announcement.author_id and in_audience(user, announcement))
 
 
 def is_published(announcement: Announcement, now: datetime | None = None) -> bool:
@@ -285,7 +306,8 @@ def _unconfirmed_by(user: User):
 def unconfirmed_query(user: User, now: datetime | None = None) -> Select:
     """Announcements in ``user``'s feed that ask ``user`` to confirm the current version."""
     return visible_announcements_query(user, now=now).where(
-        Announcement.requires_confirmation.is_(True), _unconfirmed_by(user))
+        Announcement.requires_confirmation.is_(True), Announcement.author_id != user.id,
+        _unconfirmed_by(user))
 
 
 def unconfirmed_count(user: User) -> int:
@@ -331,11 +353,16 @@ def audience_members(announcement: Announcement) -> Select:
                               _audience_clause(audience_of(announcement)))
 
 
+def confirming_members(announcement: Announcement) -> Select:
+    """The active people asked to confirm: the audience now, but the author."""
+    return audience_members(announcement).where(User.id != announcement.author_id)
+
+
 def confirmation_scope(user: User, announcement: Announcement) -> Select:
-    """The people whose confirmations ``user`` may see: the whole audience for the GM office
-    and the author; for a department head, the audience within the departments they head
-    (and below); nobody for anybody else."""
-    members = audience_members(announcement)
+    """The people whose confirmations ``user`` may see: everyone asked to confirm
+    (``confirming_members``) for the GM office and the author; for a department head, those
+    within the departments they head (and below); nobody for anybody else."""
+    members = confirming_members(announcement)
     if not user.is_authenticated or not user.active or not announcement.requires_confirmation:
         return members.where(false())
     if can_manage(user, announcement):
@@ -448,7 +475,7 @@ def announcement_view(user: User, announcement: Announcement,
                     "pinned_now": is_pinned(announcement, now), "in_audience": member,
                     "can_view_confirmations": confirmations}
     actions = []
-    if announcement.requires_confirmation and member:
+    if member and asks_to_confirm(user, announcement):
         fields |= CONFIRMING_FIELDS
         mine = confirmation_of(user, announcement)
         values["confirmed_by_me"] = mine is not None

@@ -114,7 +114,8 @@ def create_demo_announcements(people: dict[str, User]) -> None:
             now=published_at)
         if at > now:
             continue
-        members = list(db.session.scalars(an.audience_members(announcement).order_by(User.id)))
+        members = list(db.session.scalars(
+            an.confirming_members(announcement).order_by(User.id)))
         if "*" in item.confirmed_by:
             confirming = [p for p in members if p.username not in item.not_confirmed_by]
         else:

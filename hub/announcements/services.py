@@ -25,6 +25,7 @@ from hub.announcements.access import (  # noqa: F401  (re-exported)
     _audience_clause,
     _unconfirmed_by,
     addressed_to,
+    asks_to_confirm,
     audience_members,
     audience_of,
     audience_roles_of,
@@ -35,6 +36,7 @@ from hub.announcements.access import (  # noqa: F401  (re-exported)
     changes_since,
     confirmation_of,
     confirmation_scope,
+    confirming_members,
     first_unconfirmed,
     followed_up_query,
     get_announcement_or_404,
@@ -46,6 +48,7 @@ from hub.announcements.access import (  # noqa: F401  (re-exported)
     is_published,
     last_confirmed_version,
     managed_announcements_query,
+    preselected_department_ids,
     publishable_department_ids,
     publishable_kinds,
     text_diff,
@@ -175,6 +178,8 @@ def marks_for(user: User, announcements: list[Announcement]) -> Marks:
         .where(AnnouncementConfirmation.user_id == user.id,
                AnnouncementConfirmation.announcement_id.in_(ids)))
         if current.get(aid) == version}
+    # The author is never asked to confirm their own announcement (``asks_to_confirm``).
+    confirmed |= {a.id for a in announcements if a.author_id == user.id}
     return Marks(read=read, confirmed=confirmed)
 
 
@@ -338,8 +343,7 @@ def edit(announcement: Announcement, editor: User, *, title: str, body: str,
 # --- confirmations -------------------------------------------------------------------------
 
 def needs_confirmation_from(user: User, announcement: Announcement) -> bool:
-    return (announcement.requires_confirmation and is_published(announcement)
-            and in_audience(user, announcement)
+    return (is_published(announcement) and asks_to_confirm(user, announcement)
             and confirmation_of(user, announcement) is None)
 
 
@@ -351,6 +355,8 @@ def confirm(announcement: Announcement, user: User,
         abort(404)
     if not announcement.requires_confirmation:
         raise Conflict(_("此公告无需确认。"))
+    if announcement.author_id == user.id:
+        raise Conflict(_("发布人无需确认自己发布的公告。"))
     if not is_published(announcement, now) or not in_audience(user, announcement):
         raise Conflict(_("只有公告发布范围内的人员在公告发布后才需要确认。"))
     existing = confirmation_of(user, announcement)
@@ -524,9 +530,9 @@ def announce_due(now: datetime | None = None) -> int:
 
 
 def _pending_members(announcement: Announcement, nudge: str | None = None) -> Select:
-    """Audience members who have not confirmed the current version (and have not had
-    ``nudge`` about it)."""
-    stmt = audience_members(announcement).where(~exists().where(
+    """The people asked to confirm (the audience but the author) who have not confirmed the
+    current version (and have not had ``nudge`` about it)."""
+    stmt = confirming_members(announcement).where(~exists().where(
         AnnouncementConfirmation.announcement_id == announcement.id,
         AnnouncementConfirmation.version == announcement.version,
         AnnouncementConfirmation.user_id == User.id))
@@ -538,17 +544,21 @@ def _pending_members(announcement: Announcement, nudge: str | None = None) -> Se
     return stmt
 
 
+def reminder_targets(status: ConfirmationStatus, actor: User) -> list[User]:
+    """Whom "提醒未确认人员" reaches: the people of ``actor``'s whole confirmation list
+    (``confirmation_status`` without a department filter) who have not confirmed the current
+    version, not ``actor`` themselves.  The button's count and the reminder both read this."""
+    return [s.person for s in status.not_confirmed if s.person.id != actor.id]
+
+
 def remind_unconfirmed(announcement: Announcement, actor: User) -> int:
-    """"提醒未确认人员": tell the people in ``actor``'s scope who have not confirmed (not
-    ``actor`` themselves); returns how many were told."""
+    """"提醒未确认人员": tell ``reminder_targets``; returns how many were told."""
     if not can_view_confirmations(actor, announcement):
         abort(404)
     if not is_published(announcement):
         raise Conflict(_("公告尚未发布。"))
-    in_scope = confirmation_scope(actor, announcement).with_only_columns(User.id)
-    people = list(db.session.scalars(
-        _pending_members(announcement).where(User.id.in_(in_scope), User.id != actor.id)
-        .order_by(User.id)))
+    people = sorted(reminder_targets(confirmation_status(actor, announcement), actor),
+                    key=lambda p: p.id)
     title = _("提醒：请阅读并确认公告“%(title)s”", title=announcement.title)
     for person in people:
         notify(person, kind="announcement.reminder", title=title,

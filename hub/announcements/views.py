@@ -60,11 +60,13 @@ from hub.announcements.services import (
     mark_read,
     marks_for,
     paginate,
+    preselected_department_ids,
     prefers_digest,
     publish,
     publishable_department_ids,
     publishable_kinds,
     remind_unconfirmed,
+    reminder_targets,
     set_digest,
     visible_announcements_query,
 )
@@ -177,6 +179,8 @@ def new():
     form.kind.choices = [SelectChoice("", _("请选择…"))] + [
         SelectChoice(k, KIND_LABELS[k]) for k in kinds]
     form.departments.choices = department_options()
+    if not form.is_submitted():
+        form.departments.data = preselected_department_ids(current_user)
     if form.validate_on_submit():
         try:
             announcement = publish(current_user, **form.service_fields())
@@ -295,6 +299,8 @@ def confirmations(announcement_id: int):
     return render_template("announcements/confirmations.html", announcement=announcement,
                            status=status, form=form, department=department,
                            remind_form=RemindForm(), published=is_published(announcement),
+                           remind_count=len(reminder_targets(status_all, current_user))
+                           if is_published(announcement) else 0,
                            readable=can_view_announcement(current_user, announcement))
 
 
