@@ -149,6 +149,7 @@ def _organisation(people: dict) -> None:
 def demo_steps() -> list[DemoStep]:
     """The demo company in the order it is made: the organisation, then the features."""
     from hub.announcements.demo import create_demo_announcements
+    from hub.dashboard.demo import store_demo_summaries
     from hub.mailbox.demo import create_demo_letters
     from hub.meetings.demo import create_demo_talks
     from hub.meetings.obligation_demo import (
@@ -166,6 +167,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_announcements,
         create_demo_talks,
         create_demo_obligations,
+        store_demo_summaries,
         rebuild_search_index,
     ]
 

@@ -54,7 +54,7 @@ from hub.common.time import utcnow
 from hub.extensions import db
 from hub.org.models import ROLES, Department, User, UserRole
 from hub.org.permissions import is_gm_office, is_hr
-from hub.org.services import department_path, department_subtree, heads_of
+from hub.org.services import department_path, heads_of
 
 #: What HR may publish on its own (to anyone).
 HR_KINDS = ("policy", "notice")
@@ -322,18 +322,24 @@ def first_unconfirmed(user: User) -> Announcement | None:
 
 # --- the audience as people ------------------------------------------------------------------
 
+def _subtrees(department_ids) -> Select:
+    """SQL: the ids of these departments and of everything below them, as
+    ``department_subtree`` walks them, in the statement itself (one recursive query nested
+    where it is used, so that many audiences fit in one statement; UNION stops at a loop)."""
+    tree = (select(Department.id).where(Department.id.in_(sorted(set(department_ids))))
+            .cte("audience_subtree", recursive=True, nesting=True))
+    below = aliased(Department)
+    tree = tree.union(select(below.id).where(below.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
 def _audience_clause(audience: Audience):
     """SQL on ``User``: the people an audience names now."""
     if audience.everyone:
         return true()
     rules = []
     if audience.department_ids:
-        ids: set[int] = set()
-        for dept_id in audience.department_ids:
-            dept = db.session.get(Department, dept_id)
-            if dept is not None:
-                ids.update(d.id for d in department_subtree(dept))
-        rules.append(User.department_id.in_(ids))
+        rules.append(User.department_id.in_(_subtrees(audience.department_ids)))
     for role in audience.roles:
         if role in ROLES:
             rules.append(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import DateTime, and_, case, extract, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from hub.announcements.access import confirmation_scope, managed_announcements_query
 from hub.announcements.models import Announcement, AnnouncementConfirmation
@@ -149,29 +149,30 @@ def report_figures(user: User, months: list[Month]) -> tuple[dict, dict]:
 def talk_figures(user: User, months: list[Month]) -> dict:
     keys = [str(m) for m in months]
     rows = db.session.execute(
-        select(MonthlySummary.month, MonthlySummaryRow.department_id,
-               MonthlySummaryRow.owed, MonthlySummaryRow.held)
-        .join(MonthlySummaryRow, MonthlySummaryRow.summary_id == MonthlySummary.id)
-        .where(MonthlySummary.month.in_(keys))).all()
-    departments = list(db.session.scalars(
-        select(Department).order_by(Department.sort_order, Department.id)))
+        select(Department, MonthlySummary.month, MonthlySummaryRow.owed,
+               MonthlySummaryRow.held)
+        .join(MonthlySummaryRow, MonthlySummaryRow.department_id == Department.id)
+        .join(MonthlySummary, MonthlySummaryRow.summary_id == MonthlySummary.id)
+        .where(MonthlySummary.month.in_(keys))
+        .order_by(Department.sort_order, Department.id)).all()
     everyone = can_view_summary(user)
-    shown_ids = {d.id for d in departments if everyone or can_view_compliance(user, d)}
+    departments: dict[int, Department] = {}
     cells: dict[int, dict[str, dict]] = {}
     summarised = set()
-    for key, department_id, owed, held in rows:
+    for department, key, owed, held in rows:
         summarised.add(key)
-        if department_id in shown_ids and owed:
-            cells.setdefault(department_id, {})[key] = {
-                "owed": owed, "held": held, "rate": _percent(held, owed)}
+        if not owed or not (everyone or can_view_compliance(user, department)):
+            continue
+        departments[department.id] = department
+        cells.setdefault(department.id, {})[key] = {
+            "owed": owed, "held": held, "rate": _percent(held, owed)}
+    empty = {"owed": None, "held": None, "rate": None}
     return {
         "summarised": [key for key in keys if key in summarised],
         "departments": [
             {"id": d.id, "name": d.name,
-             "months": [{"month": key, **cells[d.id].get(key, {"owed": None, "held": None,
-                                                             "rate": None})}
-                        for key in keys]}
-            for d in departments if d.id in cells],
+             "months": [{"month": key, **cells[d.id].get(key, empty)} for key in keys]}
+            for d in departments.values()],
     }
 
 
@@ -182,7 +183,7 @@ def announcement_figures(user: User, now: datetime) -> list[dict]:
         managed_announcements_query(user)
         .where(Announcement.requires_confirmation.is_(True), Announcement.publish_at <= now)
         .order_by(Announcement.publish_at.desc(), Announcement.id.desc())
-        .options(selectinload(Announcement.audience)).limit(ANNOUNCEMENTS)))
+        .options(joinedload(Announcement.audience)).limit(ANNOUNCEMENTS)).unique())
     if not announcements:
         return []
     columns = []

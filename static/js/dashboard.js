@@ -19,13 +19,13 @@
     return new window.Chart(canvas, config);
   }
 
-  function stacked(name, series, rows, pick) {
+  function stacked(name, series, rows, pick, extra) {
     draw(name, {
       type: "bar",
       data: { labels: months, datasets: series.map(function (s, i) {
         return { label: s.label, backgroundColor: palette[i % palette.length],
                  data: rows.map(function (row) { return pick(row)[s.key]; }) };
-      }) },
+      }).concat(extra || []) },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true,
                                                       ticks: { precision: 0 } } } }
     });
@@ -45,9 +45,14 @@
     options: { scales: { y: { beginAtZero: true, suggestedMax: 100,
                               ticks: { callback: function (v) { return v + "%"; } } } } }
   });
-  // Suppressed report counts are null: no bar is drawn for them.
+  // Suppressed report counts are null: no bar is drawn for them.  The month's total, where
+  // it may be shown, is a line over the bars (often the only figure of a quiet month).
+  var totalLabel = document.querySelector('[data-testid="reports-by-kind"] thead th:last-child');
   stacked("reports-kind", data.reports.kinds, data.reports.months,
-          function (row) { return row.by_kind; });
+          function (row) { return row.by_kind; },
+          [{ type: "line", label: totalLabel ? totalLabel.textContent : "", stack: "total",
+             borderColor: "#212529", backgroundColor: "#212529", spanGaps: false,
+             data: data.reports.months.map(function (row) { return row.total; }) }]);
   if (data.announcements.length) {
     var box = document.querySelector('[data-chart-box="announcements"]');
     if (box) { box.style.height = (4 + 2.2 * data.announcements.length) + "rem"; }

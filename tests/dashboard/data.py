@@ -79,9 +79,9 @@ def add_summary(month: Month, rows: dict[str, tuple[int, int]]) -> None:
     db.session.commit()
 
 
-def add_announcements(author, count: int, confirmed_by=()) -> list[int]:
-    """``count`` published announcements to everybody, to be confirmed; ``confirmed_by``
-    confirm each of them."""
+def add_announcements(author, count: int, confirmed_by=(), departments=()) -> list[int]:
+    """``count`` published announcements to everybody (or to ``departments``, by name, with
+    what is below them), to be confirmed; ``confirmed_by`` confirm each of them."""
     start = _next_seq(Announcement)
     now = utcnow()
     ids = []
@@ -92,7 +92,14 @@ def add_announcements(author, count: int, confirmed_by=()) -> list[int]:
             publish_at=now - timedelta(days=1, minutes=n), requires_confirmation=True)
         db.session.add(announcement)
         db.session.flush()
-        db.session.add(AnnouncementAudience(announcement_id=announcement.id, kind="all"))
+        if departments:
+            targets = db.session.scalars(select(Department.id).where(
+                Department.name.in_(departments))).all()
+            db.session.add_all(AnnouncementAudience(announcement_id=announcement.id,
+                                                    kind="department", department_id=i)
+                               for i in targets)
+        else:
+            db.session.add(AnnouncementAudience(announcement_id=announcement.id, kind="all"))
         for person in confirmed_by:
             db.session.add(AnnouncementConfirmation(
                 announcement_id=announcement.id, version=1, user_id=person.id,

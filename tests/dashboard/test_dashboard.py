@@ -99,6 +99,14 @@ def test_the_figures(app, demo, bearer, figures):
     assert talks["生产部"][str(this)]["rate"] is None
     assert data["talks"]["summarised"] == [str(earlier), str(last)]
     assert [(a["audience"] > 2, a["confirmed"]) for a in data["announcements"]] == [(True, 2)] * 2
+    # an audience of departments counts those below them too (市场部's sales groups)
+    [added] = add_announcements(demo["gmo"], 1, confirmed_by=[demo["sales1"], demo["prod1"]],
+                                departments=["市场部"])
+    [latest] = [a for a in api_of(app, demo, bearer, "gm").get_json()["announcements"]
+                if a["id"] == added]
+    members = {u.id for u in demo.values() if u.active and u.department.name in
+               ("市场部", "华东销售组", "华南销售组")} - {demo["gmo"].id}
+    assert (latest["audience"], latest["confirmed"]) == (len(members), 1)
     # HR's head counts the reports they may see (HR's), not 安全环保部's hazard; the letters
     # and the talks of others are not theirs to count.
     hr = api_of(app, demo, bearer, "hr_head").get_json()
@@ -181,12 +189,16 @@ def test_a_fixed_number_of_statements(app, demo, login, bearer):
     add_reports(last, "suggestion", 2)
     add_summary(last, {"生产部": (3, 2)})
     add_announcements(demo["gmo"], 1, confirmed_by=[demo["sales1"]])
+    add_announcements(demo["gmo"], 1, departments=["市场部"])
     few = _cost(app, demo, login, bearer)
     for month in range(12):
         add_letters(months_back(month), "complaint", 20, late=True)
         add_reports(months_back(month), "complaint", 30)
     add_summary(this, {"生产部": (6, 6), "市场部": (5, 2), "研发部": (4, 4)})
     add_announcements(demo["gmo"], 25, confirmed_by=[demo["sales1"], demo["prod2"]])
+    # a department with what is below it (市场部's sales groups), in every announcement shown
+    add_announcements(demo["gmo"], 10, confirmed_by=[demo["sales1"]],
+                      departments=["市场部", "生产部"])
     many = _cost(app, demo, login, bearer)
     assert few == many
     over = {page: n for page, n in many.items() if n > 12}
