@@ -72,7 +72,8 @@ class LetterEventSchema(Schema):
     action_label = fields.String()
     from_status = fields.String(allow_none=True)
     to_status = fields.String(allow_none=True)
-    text = fields.String()
+    text = fields.String(attribute="shown_text", metadata={
+        "description": "系统生成的步骤按读者的语言显示"})
     internal = fields.Boolean(metadata={"description": "内部备注，来信人看不到"})
     actor = PersonRef()
     actor_label = fields.String(allow_none=True)

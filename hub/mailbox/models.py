@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    JSON,
     String,
     Table,
     Text,
@@ -106,8 +107,19 @@ class LetterEvent(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A step the hub words itself: its message key and parameters, rendered in the reader's
+    # language (hub.common.history); ``text`` keeps the wording of the time.
+    params: Mapped[dict | None] = mapped_column(JSON)
 
     letter: Mapped[Letter] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+    @property
+    def shown_text(self) -> str:
+        """``text`` in the reader's language (see hub.common.history)."""
+        from hub.common.history import shown_text
+        from hub.mailbox.history import HISTORY_MESSAGES
+
+        return shown_text(self.text, self.params, HISTORY_MESSAGES)
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])

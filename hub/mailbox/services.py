@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from hub.common import holding, receipts
+from hub.common import history, holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.numbering import next_number
 from hub.common.time import company_tz, utcnow
@@ -54,6 +54,7 @@ from hub.mailbox.access import (  # noqa: F401  (re-exported: one import for the
     visible_events,
     visible_letters,
 )
+from hub.mailbox.history import HISTORY_MESSAGES
 from hub.mailbox.models import CATEGORIES, Letter, LetterEvent
 from hub.notifications.services import notify
 from hub.org.models import Department, User, UserRole
@@ -452,15 +453,17 @@ def escalate_overdue(now: datetime | None = None) -> int:
             continue
         url = path_for("mailbox.letter", letter_id=letter.id)
         if letter.status == "submitted" or level == 2:
-            title = _("超期：来信 %(number)s 尚未%(what)s", number=letter.number,
-                      what=_("受理") if letter.status == "submitted" else _("办结"))
-            for person in gm_office_members():
-                notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url)
+            key = "overdue_accept" if letter.status == "submitted" else "overdue_finish"
+            people = gm_office_members()
         else:
-            title = _("超期：督办来信 %(number)s 已过办理期限", number=letter.number)
-            for person in handlers_of(letter):
-                notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url)
-        _event(letter, None, "escalate", text=title, internal=True, at=now)
+            key = "overdue_assignment"
+            people = handlers_of(letter)
+        title = HISTORY_MESSAGES[key]({"number": letter.number})
+        for person in people:
+            notify(person, kind="letter.overdue", title=str(title), body=letter.subject,
+                   url=url)
+        _event(letter, None, "escalate", text=str(title), internal=True, at=now,
+               params=history.message(key, number=letter.number))
         letter.escalation_level = level
         count += 1
     db.session.flush()

@@ -46,7 +46,6 @@ from hub.meetings.forms import (
     TIME_FORMATS,
     AcknowledgeForm,
     CompleteItemForm,
-    FinderForm,
     MeetingForm,
     RespondForm,
     TalkForm,
@@ -185,8 +184,11 @@ def index():
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
 def new_meeting():
+    looking = looks_up(request.form)
     if request.method == "POST":
         form = MeetingForm()
+        if "slot" in request.form:
+            take_slot(form.start, request.form["slot"])
     else:
         initial = {"kind": arg_kind() or "one_on_one", "with_user": arg_person() or NOBODY}
         if arg_time("start"):
@@ -195,7 +197,7 @@ def new_meeting():
             initial["duration_minutes"] = arg_int("duration")
         form = MeetingForm(formdata=None, **initial)
     form.with_user.choices = person_choices()
-    if form.validate_on_submit():
+    if not looking and form.validate_on_submit():
         try:
             meeting = propose_meeting(
                 current_user, kind=form.kind.data, with_user_ids=[form.with_user.data],
@@ -214,15 +216,27 @@ def new_meeting():
     duration = form.duration_minutes.data if isinstance(form.duration_minutes.data, int) \
         else 20
     slots = suggest_slots(current_user, [person], kind, duration) if kind and person else []
-    finder = FinderForm(formdata=None, kind=kind or "one_on_one",
-                        person=person.id if person else NOBODY)
-    finder.person.choices = form.with_user.choices
-    status = 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() and not looking else 200
     return render_template("meetings/new_meeting.html", form=form, slots=slots, kind=kind,
-                           finder=finder,
                            person=person, duration=duration,
                            window_text=window_text(kind) if kind else "",
                            guidance=GUIDANCE_MINUTES), status
+
+
+def looks_up(formdata) -> bool:
+    """The form was sent by one of its look-up buttons (查看空闲时间, a free slot, 查看以前的
+    待办): show the page again, filled as it was, with what was looked up; nothing is
+    saved.  The kind and the person are the form's own fields, shown once."""
+    return "find" in formdata or "slot" in formdata
+
+
+def take_slot(field, value: str) -> None:
+    """A free slot's button fills the start time (one that does not parse is ignored)."""
+    try:
+        field.process_formdata([value])
+    except ValueError:
+        return
+    field.raw_data = [value]
 
 
 @bp.route("/meetings/<id:meeting_id>")
@@ -293,7 +307,7 @@ def new_talk():
     person = active_person(form.with_user.data if isinstance(form.with_user.data, int)
                            else None)
     carried = open_items_between({current_user.id, person.id}) if person else []
-    if form.validate_on_submit():
+    if not looks_up(request.form) and form.validate_on_submit():
         try:
             talk = log_talk(
                 current_user, kind=form.kind.data, with_user_ids=[form.with_user.data],
@@ -314,11 +328,8 @@ def new_talk():
             db.session.commit()
             flash(_("沟通记录 %(number)s 已保存。", number=talk.number), "success")
             return redirect(url_for("meetings.talk", talk_id=talk.id))
-    finder = FinderForm(formdata=None, kind=form.kind.data if form.kind.data in KIND_LABELS
-                        else "one_on_one", person=person.id if person else NOBODY)
-    finder.person.choices = form.with_user.choices
-    status = 400 if form.is_submitted() else 200
-    return render_template("meetings/new_talk.html", form=form, person=person, finder=finder,
+    status = 400 if form.is_submitted() and not looks_up(request.form) else 200
+    return render_template("meetings/new_talk.html", form=form, person=person,
                            carried=carried, guidance=GUIDANCE_MINUTES,
                            routine=ROUTINE_KINDS, occasions=OCCASION_KINDS), status
 

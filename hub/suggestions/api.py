@@ -111,7 +111,8 @@ class ReportEventSchema(Schema):
     action_label = fields.String()
     from_status = fields.String(allow_none=True)
     to_status = fields.String(allow_none=True)
-    text = fields.String()
+    text = fields.String(attribute="shown_text", metadata={
+        "description": "系统生成的步骤按读者的语言显示"})
     visibility = fields.String(metadata={
         "enum": ["filer", "reviewers", "handlers"],
         "description": "filer：提交人可见；reviewers：部门意见（承办人与提交人部门负责人）；"

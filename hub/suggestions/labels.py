@@ -42,3 +42,34 @@ ACTION_LABELS = {
     "reply": _l("回复提交人"),
     "escalate": _l("超期提醒"),
 }
+#: Why a report was flagged overdue (the "escalate" step).
+OVERDUE_LABELS = {"ack": _l("超过受理期限"), "feedback": _l("超过反馈期限"),
+                  "urgency": _l("超过紧急程度时限")}
+
+
+def _urgency(params: dict) -> str:
+    return str(URGENCY_LABELS[params["urgency"]])
+
+
+def _rectification(params: dict) -> str:
+    from flask_babel import gettext as _
+
+    return _("%(department)s，期限 %(due)s：%(text)s", department=params["department"],
+             due=params["due"], text=params["text"])
+
+
+def _excluded(params: dict) -> str:
+    from flask_babel import gettext as _
+
+    return _("%(name)s 回避此事项", name=params["name"])
+
+
+def _overdue(params: dict) -> str:
+    from flask_babel import gettext as _
+
+    return _("、").join(str(OVERDUE_LABELS.get(r, r)) for r in params["reasons"])
+
+
+#: The steps the hub words itself, rendered in the reader's language (hub.common.history).
+HISTORY_MESSAGES = {"urgency": _urgency, "rectification_request": _rectification,
+                    "excluded": _excluded, "overdue": _overdue}

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    JSON,
     Numeric,
     String,
     Table,
@@ -168,9 +169,20 @@ class ReportEvent(db.Model):
     # who may read it: "filer" (the filer and the handlers), "handlers" (internal),
     # "reviewers" (handlers and the filer's department head: 分析应用 comments)
     visibility: Mapped[str] = mapped_column(String(20), default="filer")
+    # A step the hub words itself: its message key and parameters, rendered in the reader's
+    # language (hub.common.history); ``text`` keeps the wording of the time.
+    params: Mapped[dict | None] = mapped_column(JSON)
 
     report: Mapped[Report] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def shown_text(self) -> str:
+        """``text`` in the reader's language (see hub.common.history)."""
+        from hub.common.history import shown_text
+        from hub.suggestions.labels import HISTORY_MESSAGES
+
+        return shown_text(self.text, self.params, HISTORY_MESSAGES)
 
 
 class Rectification(db.Model):

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from hub.common import holding, receipts
+from hub.common import history, holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.models import get_setting, set_setting
 from hub.common.numbering import next_number
@@ -291,19 +291,21 @@ def _release_report(fields: dict, receipt_hash: str, attachments: list,
 
 def _event(report: Report, actor: User | None, action: str, *, text: str = "",
            visibility: str = "filer", from_status: str | None = None,
-           to_status: str | None = None, at: datetime | None = None) -> ReportEvent:
+           to_status: str | None = None, at: datetime | None = None,
+           params: dict | None = None) -> ReportEvent:
     event = ReportEvent(
         report=report, at=at or utcnow(), actor_id=actor.id if actor else None,
         actor_label=None if actor else ("filer" if action in ("submit", "message")
                                         else "system"),
         action=action, from_status=from_status, to_status=to_status, text=text,
-        visibility=visibility)
+        visibility=visibility, params=params)
     db.session.add(event)
     return event
 
 
 def _transition(report: Report, actor: User, action: str, *, text: str = "",
-                visibility: str = "filer", at: datetime | None = None) -> None:
+                visibility: str = "filer", at: datetime | None = None,
+                params: dict | None = None) -> None:
     if not can_view_report(actor, report):
         abort(404)
     sources, target = TRANSITIONS[action]
@@ -318,7 +320,7 @@ def _transition(report: Report, actor: User, action: str, *, text: str = "",
     if target is not None:
         report.status = target
     _event(report, actor, action, text=text, visibility=visibility, from_status=before,
-           to_status=target, at=at)
+           to_status=target, at=at, params=params)
     audit(actor, report, "change", action, at=at)
 
 
@@ -359,6 +361,7 @@ def set_urgency(report: Report, actor: User, urgency: str, *,
         raise ReportError(_("未知的紧急程度。"), {"urgency": [_("未知的紧急程度。")]})
     at = at or utcnow()
     _transition(report, actor, "set_urgency", text=str(URGENCY_LABELS[urgency]),
+                params=history.message("urgency", urgency=urgency),
                 visibility="handlers", at=at)
     report.urgency = urgency
     report.handle_due_at = urgency_due(urgency, at)
@@ -384,7 +387,9 @@ def request_rectification(report: Report, actor: User, *, department: Department
         raise ReportError(message, {"department_id": [message]})
     _transition(report, actor, "request_rectification", visibility="handlers",
                 text=_("%(department)s，期限 %(due)s：%(text)s", department=department.name,
-                       due=due_date.isoformat(), text=text), at=at)
+                       due=due_date.isoformat(), text=text), at=at,
+                params=history.message("rectification_request", department=department.name,
+                                       due=due_date.isoformat(), text=text))
     rect = Rectification(report=report, department=department, requested_by_id=actor.id,
                          requested_at=at, due_at=end_of_day_utc(due_date),
                          request_text=text)
@@ -509,7 +514,8 @@ def exclude_handler(report: Report, actor: User, person: User, reason: str = "")
     report.exclusions.append(ReportExclusion(user=person, excluded_by_id=actor.id,
                                              reason=reason[:500], at=utcnow()))
     _event(report, actor, "exclude", visibility="handlers",
-           text=_("%(name)s 回避此事项", name=person.name))
+           text=_("%(name)s 回避此事项", name=person.name),
+           params=history.message("excluded", name=person.name))
     audit(actor, report, "change", f"exclude {person.username}")
     if report.handler_id == person.id:
         report.handler = None
@@ -677,7 +683,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
             notify(person, kind="report.overdue", title=title,
                    url=path_for("suggestions.report", report_id=report.id))
         _event(report, None, "escalate", text=", ".join(reasons), visibility="handlers",
-               at=now)
+               at=now, params=history.message("overdue", reasons=reasons))
         report.escalation_level = level
         count += 1
     for rect in db.session.scalars(select(Rectification).where(

@@ -49,8 +49,8 @@ class TalkPages:
     def propose(self, kind: str, person: str, location: str) -> None:
         """Look up both sides' free times, take the first slot, send the invitation."""
         self.page.goto("/talks/meetings/new")
-        self.page.locator("#find-kind").select_option(label=kind)
-        self.page.locator("#find-person").select_option(label=person)
+        self.page.locator("#kind").select_option(label=kind)
+        self.page.locator("#with_user").select_option(label=person)
         self.page.get_by_test_id("find-slots").click()
         slot = self.page.get_by_test_id("slot").first
         expect(slot).to_be_visible()
