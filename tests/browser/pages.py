@@ -17,17 +17,17 @@ class Navbar:
         self.page = page
         self.html = page.locator("html")
         self.language_select = page.locator("#lang-select")
-        self.language_button = page.locator("form[data-autosubmit] [data-autosubmit-button]")
+        self.language_button = page.get_by_test_id("language-button")
+        self.menu_button = page.get_by_test_id("menu-button")
         self.current_user = page.get_by_test_id("current-user")
         self.logout_button = page.get_by_test_id("logout")
 
-    def switch_language(self, code: str, *, with_button: bool = False) -> None:
-        """Choose a language; with JavaScript the form submits on change, without it (or
-        when ``with_button``) the person presses the button next to the list."""
+    def switch_language(self, code: str) -> None:
+        """Choose a language in the list and press 切换: choosing alone changes nothing
+        (WCAG 3.2.2), with or without JavaScript."""
+        self.language_select.select_option(code)
         with self.page.expect_navigation():
-            self.language_select.select_option(code)
-            if with_button:
-                self.language_button.click()
+            self.language_button.click()
 
     def sign_out(self) -> LoginPage:
         self.logout_button.click()

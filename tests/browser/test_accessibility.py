@@ -13,11 +13,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import BROWSER_LOCALE, TIMEOUT_MS
 from tests.browser.live import live_server
-from tests.browser.pages import LoginPage
+from tests.browser.pages import LoginPage, Navbar
 
 pytestmark = pytest.mark.browser
 
@@ -162,3 +162,34 @@ def test_signed_out_pages_have_no_serious_accessibility_violation(new_page):
                 page.goto(path)
             _collect(found, f"{path} @ {viewport['width']} px", _axe(page))
     assert not found, _report(found)
+
+
+def test_language_picker_changes_only_when_switch_is_pressed(new_page):
+    """WCAG 3.2.2: arrowing through the list reloads nothing; 切换 applies the choice."""
+    page = new_page
+    LoginPage(page).open().sign_in("sales1", "hub-demo")
+    navbar = Navbar(page)
+    page.evaluate("() => { window.stillHere = true; }")  # a navigation would forget it
+    navbar.language_select.focus()
+    page.keyboard.press("ArrowDown")
+    expect(navbar.language_select).to_have_value("en")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.stillHere === true")
+    expect(navbar.html).to_have_attribute("lang", "zh-CN")
+
+    with page.expect_navigation():
+        navbar.language_button.press("Enter")
+    expect(navbar.html).to_have_attribute("lang", "en")
+    navbar.switch_language("zh_CN")
+    expect(navbar.html).to_have_attribute("lang", "zh-CN")
+
+
+def test_search_landmarks_have_distinct_names(new_page):
+    page = new_page
+    LoginPage(page).open().sign_in("admin", "hub-demo")
+    for path in ("/search/?q=公告", "/people/", "/admin/users"):
+        page.goto(path)
+        landmarks = page.get_by_role("search")
+        names = [landmarks.nth(i).get_attribute("aria-label")
+                 for i in range(landmarks.count())]
+        assert len(names) == 2 and all(names) and len(set(names)) == 2, (path, names)
