@@ -260,12 +260,17 @@ def visible_announcements_query(user: User, *, include_expired: bool = False,
     return stmt
 
 
+def manages_every_announcement(user: User) -> bool:
+    """The GM office manages every announcement (its list is 全部公告, not 我发布的)."""
+    return user.is_authenticated and user.active and is_gm_office(user)
+
+
 def managed_announcements_query(user: User) -> Select:
     """What ``user`` published (everything for the GM office), scheduled ones included."""
     stmt = select(Announcement)
     if not user.is_authenticated or not user.active:
         return stmt.where(false())
-    if is_gm_office(user):
+    if manages_every_announcement(user):
         return stmt
     return stmt.where(Announcement.author_id == user.id)
 

@@ -28,7 +28,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from hub.announcements import bp
-from hub.announcements.access import announcement_view
+from hub.announcements.access import announcement_view, manages_every_announcement
 from hub.announcements.forms import (
     ConfirmationFilterForm,
     ConfirmForm,
@@ -93,6 +93,10 @@ def announcement_kind(kind: str) -> str:
 @bp.app_template_global("may_publish_announcements")
 def may_publish_announcements(user) -> bool:
     return bool(user.is_authenticated and publishable_kinds(user))
+
+
+#: Whether the announcement tabs read 全部公告 (the GM office) or 我发布的.
+bp.add_app_template_global(manages_every_announcement, "manages_every_announcement")
 
 
 def audience_labels(announcement: Announcement) -> list[str]:
