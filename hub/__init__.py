@@ -94,9 +94,12 @@ def register_hooks(app: Flask) -> None:
     from hub.common.worker import register_delivery
     from hub.main.header import unread_notifications
     from hub.notifications.sender import deliver_due
+    from hub.common.tasks import task_finished
+    from hub.notifications.services import on_task_finished
     from hub.org.signals import user_deactivated
 
     user_deactivated.connect(_revoke_credentials_of_deactivated, sender=app, weak=False)
+    task_finished.connect(on_task_finished, sender=app, weak=False)
     register_delivery(app, deliver_due)
     set_unread_counter(app, unread_notifications)  # read with the header's other counts
 

@@ -503,3 +503,15 @@ def announcement_view(user: User, announcement: Announcement,
     if confirmations:
         actions.append("confirmations")
     return ItemView(announcement, fields, actions=actions, **values)
+
+
+# --- what is waiting for one person (the workbench) --------------------------------------
+
+def todo_for(user: User, now: datetime | None = None) -> list[Select]:
+    """The announcements ``user`` has still to confirm (``hub.common.todo`` rows)."""
+    from hub.common.todo import todo_select
+
+    if not user.is_authenticated or not user.active:
+        return []
+    pending = unconfirmed_query(user, now).subquery()
+    return [todo_select("announcement_confirm", pending.c.id, title=pending.c.title)]

@@ -71,6 +71,7 @@ from hub.announcements.models import (
 from hub.common.attachments import store_uploads
 from hub.common.markdown import plain_text
 from hub.common.numbering import next_number
+from hub.common.tasks import finished, item_key
 from hub.common.time import to_local, utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import due_after_working_days, local_date
@@ -371,6 +372,7 @@ def confirm(announcement: Announcement, user: User,
     except IntegrityError:
         return confirmation_of(user, announcement)
     mark_read(user, announcement, now)
+    finished(item_key("announcement", announcement.id), "confirm", user=user, at=now)
     db.session.flush()
     return row
 
@@ -479,16 +481,18 @@ def _tell_audience(announcement: Announcement) -> int:
     """Notify everyone in the audience (in the hub; by e-mail unless they take the digest)."""
     digest = set(db.session.scalars(select(AnnouncementDigest.user_id)))
     if announcement.requires_confirmation:
-        title = _("请阅读并确认公告：%(title)s", title=announcement.title)
+        title = _l("请阅读并确认公告：%(title)s", title=announcement.title)
     else:
-        title = _("新公告：%(title)s", title=announcement.title)
+        title = _l("新公告：%(title)s", title=announcement.title)
     body = plain_text(announcement.body, 200)
     count = 0
     for person in db.session.scalars(audience_members(announcement).order_by(User.id)):
         if person.id == announcement.author_id:
             continue
         notify(person, kind="announcement.published", title=title, body=body,
-               url=_url(announcement), email=person.id not in digest)
+               url=_url(announcement), email=person.id not in digest,
+               item=item_key("announcement", announcement.id),
+               task="confirm" if announcement.requires_confirmation else None)
         count += 1
     return count
 
@@ -498,12 +502,13 @@ def _ask_again(announcement: Announcement) -> None:
     asked = db.session.scalars(select(User).where(User.id.in_(
         select(AnnouncementConfirmation.user_id).where(
             AnnouncementConfirmation.announcement_id == announcement.id))))
-    title = _("公告已修订，请重新确认：%(title)s", title=announcement.title)
+    title = _l("公告已修订，请重新确认：%(title)s", title=announcement.title)
     for person in asked:
         if in_audience(person, announcement):
             notify(person, kind="announcement.revised", title=title,
-                   body=_("公告已更新为第 %(v)s 版，请查看修改之处并重新确认。",
-                          v=announcement.version), url=_url(announcement))
+                   body=_l("公告已更新为第 %(v)s 版，请查看修改之处并重新确认。",
+                           v=announcement.version), url=_url(announcement),
+                   item=item_key("announcement", announcement.id), task="confirm")
 
 
 def announce_due(now: datetime | None = None) -> int:
@@ -559,10 +564,11 @@ def remind_unconfirmed(announcement: Announcement, actor: User) -> int:
         raise Conflict(_("公告尚未发布。"))
     people = sorted(reminder_targets(confirmation_status(actor, announcement), actor),
                     key=lambda p: p.id)
-    title = _("提醒：请阅读并确认公告“%(title)s”", title=announcement.title)
+    title = _l("提醒：请阅读并确认公告“%(title)s”", title=announcement.title)
     for person in people:
         notify(person, kind="announcement.reminder", title=title,
-               body=_("%(name)s 提醒您确认这份公告。", name=actor.name), url=_url(announcement))
+               body=_l("%(name)s 提醒您确认这份公告。", name=actor.name), url=_url(announcement),
+               item=item_key("announcement", announcement.id), task="confirm")
     db.session.flush()
     return len(people)
 
@@ -583,9 +589,10 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
         since = version_of(announcement, announcement.version).effective_at
         url = _url(announcement)
         if now > due_after_working_days(since, remind_days):
-            title = _("提醒：请阅读并确认公告“%(title)s”", title=announcement.title)
+            title = _l("提醒：请阅读并确认公告“%(title)s”", title=announcement.title)
             for person in db.session.scalars(_pending_members(announcement, "remind")):
-                notify(person, kind="announcement.reminder", title=title, url=url)
+                notify(person, kind="announcement.reminder", title=title, url=url,
+                       item=item_key("announcement", announcement.id), task="confirm")
                 _nudged(announcement, person, "remind", now)
                 reminded += 1
         if now > due_after_working_days(since, escalate_days):
@@ -593,9 +600,9 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
                 manager = person.manager
                 if manager is not None and manager.active:
                     notify(manager, kind="announcement.escalation",
-                           title=_("%(name)s 尚未确认公告“%(title)s”", name=person.name,
-                                   title=announcement.title),
-                           body=_("公告已发布超过 %(n)s 个工作日，请督促确认。", n=escalate_days),
+                           title=_l("%(name)s 尚未确认公告“%(title)s”", name=person.name,
+                                    title=announcement.title),
+                           body=_l("公告已发布超过 %(n)s 个工作日，请督促确认。", n=escalate_days),
                            url=url)
                     escalated += 1
                 _nudged(announcement, person, "escalate", now)

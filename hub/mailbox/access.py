@@ -212,3 +212,27 @@ def letter_view(user: User, letter: Letter, now: datetime | None = None) -> Item
         overdue=is_overdue(letter, now),
         due_date=local_date(letter.due_at) if letter.due_at else None,
     )
+
+
+# --- what is waiting for one person (the workbench) --------------------------------------
+
+def todo_for(user: User) -> list[Select]:
+    """The letters waiting for ``user`` (``hub.common.todo`` rows): the GM office accepts
+    new letters, assigns or answers accepted ones and answers resolved ones; the handlers
+    of an assigned letter resolve it.  The subject is shown: everybody here may read it."""
+    from hub.common.todo import todo_select
+
+    if not user.is_authenticated or not user.active:
+        return []
+
+    def rows(kind: str, due=None) -> Select:
+        return todo_select(kind, Letter.id, number=Letter.number, title=Letter.subject,
+                           due_at=due)
+
+    found = [rows("letter_handle", Letter.due_at)
+             .where(Letter.status == "assigned", _handled_by(user))]
+    if is_gm_office(user):
+        found += [rows("letter_accept", Letter.accept_due_at).where(Letter.status == "submitted"),
+                  rows("letter_assign").where(Letter.status == "accepted"),
+                  rows("letter_answer").where(Letter.status == "resolved")]
+    return found

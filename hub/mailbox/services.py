@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from hub.common import history, holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.numbering import next_number
+from hub.common.tasks import finished, item_key
 from hub.common.time import company_tz, utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import (
@@ -167,8 +168,8 @@ def file_letter(author: User, *, subject: str, body: str, category: str,
     if not anonymous:
         # Anonymous letters are announced to the GM office by the periodic digest instead,
         # so that no notification's time stamp points at the moment of writing.
-        _notify_office(_("新来信 %(number)s：%(subject)s", number=letter.number,
-                         subject=letter.subject), letter)
+        _notify_office(_l("新来信 %(number)s：%(subject)s", number=letter.number,
+                          subject=letter.subject), letter, task="accept")
     return Filed(letter, code)
 
 
@@ -218,6 +219,14 @@ def _event(letter: Letter, actor: User | None, action: str, *, text: str = "",
     return event
 
 
+#: The tasks a step finishes (their notifications are done): None is every task of the
+#: letter.  A new assignment ends the previous handlers' task too.
+FINISHED_TASKS: dict[str, tuple[str | None, ...]] = {
+    "accept": ("accept",), "assign": ("assign", "resolve"), "resolve": ("resolve",),
+    "return": ("resolve",), "answer": (None,), "reject": (None,), "archive": (None,),
+}
+
+
 def _transition(letter: Letter, actor: User, action: str, **event_fields) -> None:
     if not can_view_letter(actor, letter):
         abort(404)
@@ -232,6 +241,8 @@ def _transition(letter: Letter, actor: User, action: str, **event_fields) -> Non
     letter.status = target
     _event(letter, actor, event_fields.pop("event_action", action), from_status=before,
            to_status=target, **event_fields)
+    for task in FINISHED_TASKS.get(action, ()):
+        finished(item_key("letter", letter.id), task)
 
 
 def accept(letter: Letter, actor: User, text: str = "", *, at: datetime | None = None) -> None:
@@ -239,7 +250,7 @@ def accept(letter: Letter, actor: User, text: str = "", *, at: datetime | None =
     at = at or utcnow()
     _transition(letter, actor, "accept", text=text, at=at)
     letter.accepted_at = at
-    _notify_writer(letter, _("您的来信 %(number)s 已受理", number=letter.number))
+    _notify_writer(letter, _l("您的来信 %(number)s 已受理", number=letter.number))
     db.session.flush()
 
 
@@ -273,11 +284,12 @@ def assign(letter: Letter, actor: User, *, department: Department | None,
     letter.due_at = due_at
     letter.assigned_at = at
     letter.escalation_level = 0
-    title = _("督办：来信 %(number)s 请于 %(due)s 前办理", number=letter.number,
-              due=due_date.isoformat())
+    title = _l("督办：来信 %(number)s 请于 %(due)s 前办理", number=letter.number,
+               due=due_date.isoformat())
     for person in handlers_of(letter):
         notify(person, kind="letter.assigned", title=title, body=letter.subject,
-               url=path_for("mailbox.letter", letter_id=letter.id))
+               url=path_for("mailbox.letter", letter_id=letter.id),
+               item=item_key("letter", letter.id), task="resolve")
     db.session.flush()
 
 
@@ -286,8 +298,9 @@ def resolve(letter: Letter, actor: User, text: str, *, at: datetime | None = Non
     at = at or utcnow()
     _transition(letter, actor, "resolve", text=text, internal=True, at=at)
     letter.resolved_at = at
-    _notify_office(_("来信 %(number)s 已由 %(department)s 办理完毕，待答复",
-                     number=letter.number, department=letter.department.name), letter)
+    _notify_office(_l("来信 %(number)s 已由 %(department)s 办理完毕，待答复",
+                      number=letter.number, department=letter.department.name), letter,
+                   task="answer")
     db.session.flush()
 
 
@@ -297,7 +310,7 @@ def answer(letter: Letter, actor: User, text: str, *, at: datetime | None = None
     _transition(letter, actor, "answer", text=text, at=at)
     letter.answer = text
     letter.answered_at = at
-    _notify_writer(letter, _("您的来信 %(number)s 已答复", number=letter.number))
+    _notify_writer(letter, _l("您的来信 %(number)s 已答复", number=letter.number))
     db.session.flush()
 
 
@@ -307,7 +320,7 @@ def reject(letter: Letter, actor: User, text: str, *, at: datetime | None = None
     _transition(letter, actor, "reject", text=text, at=at)
     letter.answer = text
     letter.answered_at = letter.closed_at = at
-    _notify_writer(letter, _("您的来信 %(number)s 不予受理", number=letter.number))
+    _notify_writer(letter, _l("您的来信 %(number)s 不予受理", number=letter.number))
     db.session.flush()
 
 
@@ -335,7 +348,7 @@ def reply(letter: Letter, actor: User, text: str, *, at: datetime | None = None)
     if not can_act(actor, letter, "reply"):
         raise LetterError(_("您不能对这封来信执行此操作。"))
     _event(letter, actor, "reply", text=text, at=at)
-    _notify_writer(letter, _("总经办就来信 %(number)s 给您留言", number=letter.number))
+    _notify_writer(letter, _l("总经办就来信 %(number)s 给您留言", number=letter.number))
     db.session.flush()
 
 
@@ -351,7 +364,7 @@ def add_writer_message(letter: Letter, text: str, writer: User | None = None) ->
     at = _start_of_local_day_utc(local_date(utcnow())) if writer is None else None
     event = _event(letter, writer, "message", text=text, at=at)
     if writer is not None:
-        _notify_office(_("来信 %(number)s 有来信人补充", number=letter.number), letter)
+        _notify_office(_l("来信 %(number)s 有来信人补充", number=letter.number), letter)
     db.session.flush()
     return event
 
@@ -405,16 +418,19 @@ def gm_office_members() -> list[User]:
         .order_by(User.id)))
 
 
-def _notify_office(title: str, letter: Letter) -> None:
+def _notify_office(title, letter: Letter, task: str | None = None) -> None:
+    """Tell the GM office (``task``: what it asks them to do, done when a step finishes it)."""
     for person in gm_office_members():
         notify(person, kind="letter.office", title=title,
-               url=path_for("mailbox.letter", letter_id=letter.id))
+               url=path_for("mailbox.letter", letter_id=letter.id),
+               item=item_key("letter", letter.id), task=task)
 
 
-def _notify_writer(letter: Letter, title: str) -> None:
+def _notify_writer(letter: Letter, title) -> None:
     if letter.author is not None:
         notify(letter.author, kind="letter.writer", title=title, body=letter.subject,
-               url=path_for("mailbox.letter", letter_id=letter.id))
+               url=path_for("mailbox.letter", letter_id=letter.id),
+               item=item_key("letter", letter.id))
 
 
 def announce_anonymous_letters() -> int:
@@ -429,7 +445,7 @@ def announce_anonymous_letters() -> int:
         return 0
     numbers = "、".join(letter.number for letter in new)
     for person in gm_office_members():
-        notify(person, kind="letter.office", title=_("新的匿名来信 %(n)s 封", n=len(new)),
+        notify(person, kind="letter.office", title=_l("新的匿名来信 %(n)s 封", n=len(new)),
                body=numbers, url=path_for("mailbox.inbox", status="submitted"))
     set_setting("mailbox.anonymous_announced_id", str(new[-1].id))
     return len(new)
@@ -460,8 +476,9 @@ def escalate_overdue(now: datetime | None = None) -> int:
             people = handlers_of(letter)
         title = HISTORY_MESSAGES[key]({"number": letter.number})
         for person in people:
-            notify(person, kind="letter.overdue", title=str(title), body=letter.subject,
-                   url=url)
+            notify(person, kind="letter.overdue", title=title, body=letter.subject, url=url,
+                   item=item_key("letter", letter.id),
+                   task="accept" if letter.status == "submitted" else "resolve")
         _event(letter, None, "escalate", text=str(title), internal=True, at=now,
                params=history.message(key, number=letter.number))
         letter.escalation_level = level

@@ -1,5 +1,5 @@
-"""The header every page shows: unread notifications, announcements waiting for my
-confirmation (and the banner that links to the oldest one), and where "来信处理" leads.
+"""The header every page shows: unread notifications, the number of tasks on my workbench,
+announcements waiting for my confirmation (and the banner that links to the oldest one), and where "来信处理" leads.
 
 All of it is one SQL statement per request (scalar subqueries side by side), run the first
 time a template asks and kept in ``g`` for the rest of the request, e-mails rendered in the
@@ -19,8 +19,10 @@ from hub.announcements.models import Announcement
 from hub.extensions import db
 from hub.mailbox.access import assigned_letters
 from hub.notifications.models import Notification
+from hub.notifications.services import unread_clause
 from hub.org.models import Department, User
 from hub.org.permissions import is_gm_office
+from hub.workbench.services import todo_count_query
 
 G_KEY = "hub_header"
 
@@ -40,6 +42,9 @@ class Header:
     unconfirmed_announcement: FirstUnconfirmed | None = None
     heads_a_department: bool = False
     has_assigned_letters: bool = False
+    #: Everything waiting for me that the workbench lists from stored tasks (the
+    #: announcements to confirm included).
+    todo_total: int = 0
 
 
 def header_query(user: User):
@@ -48,7 +53,7 @@ def header_query(user: User):
     first = unconfirmed.order_by(Announcement.publish_at, Announcement.id).limit(1)
     return select(
         select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user.id, unread_clause())
         .scalar_subquery().label("unread"),
         unconfirmed.with_only_columns(func.count(Announcement.id)).scalar_subquery()
         .label("unconfirmed"),
@@ -56,6 +61,7 @@ def header_query(user: User):
         first.with_only_columns(Announcement.title).scalar_subquery().label("first_title"),
         exists().where(Department.head_id == user.id).label("heads"),
         assigned_letters(user).exists().label("assigned"),
+        todo_count_query(user).label("todo"),
     )
 
 
@@ -74,6 +80,7 @@ def header_of(user) -> Header:
         if row.first_id is not None else None,
         heads_a_department=bool(row.heads),
         has_assigned_letters=bool(row.assigned),
+        todo_total=(row.todo or 0) + (row.unconfirmed or 0),
     )
     setattr(g, G_KEY, (user.id, header))
     return header
@@ -104,7 +111,8 @@ def mailbox_desk(user) -> str | None:
 
 def header_context() -> dict:
     header = header_of(current_user) if has_request_context() else Header()
-    return {"unconfirmed_announcements": header.unconfirmed_announcements,
+    return {"todo_total": header.todo_total,
+            "unconfirmed_announcements": header.unconfirmed_announcements,
             "unconfirmed_announcement": header.unconfirmed_announcement}
 
 

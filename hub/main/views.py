@@ -1,4 +1,4 @@
-"""The home page, the language switch and the health check."""
+"""The home page (工作台), the language switch and the health check."""
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
@@ -17,16 +17,21 @@ class LanguageForm(FlaskForm):
 
 @bp.route("/")
 def index():
-    from hub.announcements.services import marks_for, paginate, visible_announcements_query
-    from hub.org.services import direct_reports, management_line
+    """工作台: what is waiting for me, then my profile and the latest announcements."""
+    from hub.announcements.services import feed_order, visible_announcements_query
+    from hub.org.services import management_line
+    from hub.workbench.services import workbench_of
 
-    announcements, _total = paginate(visible_announcements_query(current_user), 1, 5)
+    workbench = workbench_of(current_user)
+    announcements = db.session.scalars(
+        visible_announcements_query(current_user).order_by(*feed_order()).limit(5)).all()
     return render_template(
         "main/index.html",
+        workbench=workbench,
+        # The latest announcements' "待确认" mark is the workbench's own answer.
+        to_confirm=workbench.item_ids("announcement_confirm"),
         managers=management_line(current_user),
-        reports=direct_reports(current_user),
         announcements=announcements,
-        announcement_marks=marks_for(current_user, announcements),
     )
 
 

@@ -458,3 +458,40 @@ def visible_items(viewer: User, items: Iterable[Any]) -> list[Any]:
                                                                           item.junior.id):
             out.append(item)
     return out
+
+
+# --- what is waiting for one person (the workbench) --------------------------------------
+
+def todo_for(user: User, now=None) -> list[Select]:
+    """What waits for ``user`` here (``hub.common.todo`` rows): meetings they are invited to
+    and have not answered (while they can still answer: ``can_respond``), talk records of
+    others they have not acknowledged (``can_acknowledge``), and the
+    action items they own that are not done.  The title is the other person's name (the
+    organizer, the author) or the item's text — what the participant sees anyway.  The
+    talks a manager owes are ``hub.meetings.obligations``' (computed, not stored)."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import aliased
+
+    from hub.common.todo import todo_select
+
+    if not _active(user):
+        return []
+    now = now or utcnow()
+    organizer, author = aliased(User), aliased(User)
+    return [
+        todo_select("meeting_answer", Meeting.id, title=organizer.name, due_at=Meeting.start_at)
+        .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+        .join(organizer, organizer.id == Meeting.organizer_id)
+        .where(MeetingParticipant.user_id == user.id, MeetingParticipant.response == "pending",
+               Meeting.organizer_id != user.id, Meeting.status != "cancelled",
+               Meeting.start_at > now),
+        todo_select("talk_acknowledge", TalkLog.id, number=TalkLog.number, title=author.name)
+        .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
+        .join(author, author.id == TalkLog.author_id)
+        .where(TalkParticipant.user_id == user.id, TalkLog.author_id != user.id,
+               TalkParticipant.acknowledged_at.is_(None)),
+        todo_select("action_item", ActionItem.talk_id, number=TalkLog.number,
+                    title=func.substr(ActionItem.text, 1, 80), due_on=ActionItem.due_date)
+        .join(TalkLog, TalkLog.id == ActionItem.talk_id)
+        .where(ActionItem.owner_id == user.id, ActionItem.done_at.is_(None)),
+    ]

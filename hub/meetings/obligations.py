@@ -576,8 +576,8 @@ def open_occasion(employee: User, kind: str, due_date: date, reason: str, *,
     db.session.flush()
     if by is None or by.id != manager.id:
         notify(manager, kind="talk.occasion",
-               title=_("请在 %(day)s 前与 %(name)s 进行%(kind)s", day=due_date.isoformat(),
-                       name=employee.name, kind=str(KIND_LABELS[kind])),
+               title=_l("请在 %(day)s 前与 %(name)s 进行%(kind)s", day=due_date.isoformat(),
+                        name=employee.name, kind=KIND_LABELS[kind]),
                body=row.reason, url=path_for("meetings.due"))
     return row
 
@@ -647,8 +647,8 @@ def file_appeal(employee: User, reason: str, *, now: datetime | None = None) -> 
     db.session.add(appeal)
     db.session.flush()
     notify(superior, kind="talk.appeal",
-           title=_("%(name)s 申请与你进行隔级沟通，请在 %(day)s 前安排",
-                   name=employee.name, day=local_date(appeal.schedule_due_at).isoformat()),
+           title=_l("%(name)s 申请与你进行隔级沟通，请在 %(day)s 前安排",
+                    name=employee.name, day=local_date(appeal.schedule_due_at).isoformat()),
            body=reason, url=path_for("meetings.due"))
     return appeal
 
@@ -693,9 +693,10 @@ def escalate_overdue(now: datetime | None = None, *, quiet: bool = False) -> int
             done.add(item.key)
             count += 1
             continue
-        title = _("超期未谈：%(senior)s 与 %(junior)s 的%(kind)s（期限 %(day)s）",
-                  senior=item.senior.name, junior=item.junior.name, kind=item.kind_label,
-                  day=item.window_end.isoformat())
+        title = _l("超期未谈：%(senior)s 与 %(junior)s 的%(kind)s（期限 %(day)s）",
+                   senior=item.senior.name, junior=item.junior.name,
+                   kind=KIND_LABELS.get(item.kind, item.kind_label),
+                   day=item.window_end.isoformat())
         notify(item.senior, kind="talk.overdue", title=title, url=path_for("meetings.due"))
         if boss is not None and item.source != "appeal":
             notify(boss, kind="talk.overdue", title=title,
@@ -774,7 +775,7 @@ def generate_monthly_summary(month: Month, *, now: datetime | None = None) -> Mo
     for person in db.session.scalars(
             select(User).join(UserRole).where(UserRole.role == "gm_office",
                                               User.active.is_(True)).order_by(User.id)):
-        notify(person, kind="talk.summary", title=_("%(month)s 沟通月汇总已生成", month=month),
+        notify(person, kind="talk.summary", title=_l("%(month)s 沟通月汇总已生成", month=month),
                url=path_for("meetings.summary", month=str(month)))
     return summary
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.common.numbering import next_number
+from hub.common.tasks import finished, item_key
 from hub.common.time import company_tz, utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import WorkCalendar, local_date
@@ -274,8 +275,8 @@ def propose_meeting(organizer: User, *, kind: str, with_user_ids, start_at: date
     db.session.add(meeting)
     db.session.flush()
     for person in people:
-        _tell(meeting, person, _("%(name)s 邀请您沟通：%(kind)s", name=organizer.name,
-                                 kind=KIND_LABELS[kind]), "meeting.proposed")
+        _tell(meeting, person, _l("%(name)s 邀请您沟通：%(kind)s", name=organizer.name,
+                                  kind=KIND_LABELS[kind]), "meeting.proposed", task="respond")
     return meeting
 
 
@@ -334,35 +335,50 @@ def respond(meeting: Meeting, user: User, response: str, start_at: datetime | No
                 raise TalkConflict(_("没有待您确认的改期建议。"))
             _move(meeting, counter.proposed_start_at, now)
             counter.response, counter.responded_at = "accepted", now
-            title = _("%(name)s 同意改到您建议的时间", name=user.name)
+            title = _l("%(name)s 同意改到您建议的时间", name=user.name)
         elif response == "propose":
             if meeting.kind in TALK_KINDS and not in_window(meeting.kind, local_date(start_at)):
                 raise TalkError(_("时间不在制度规定的窗口内。") + window_text(meeting.kind),
                                 {"start": [_("时间不在制度规定的窗口内。")]})
             _move(meeting, start_at, now)
-            title = _("%(name)s 修改了沟通时间", name=user.name)
+            title = _l("%(name)s 修改了沟通时间", name=user.name)
         else:
             meeting.status = "cancelled"
             meeting.sequence += 1
-            title = _("%(name)s 取消了沟通", name=user.name)
+            title = _l("%(name)s 取消了沟通", name=user.name)
     else:
         row.responded_at = now
         if response == "accept":
             row.response, row.proposed_start_at = "accepted", None
-            title = _("%(name)s 接受了沟通邀请", name=user.name)
+            title = _l("%(name)s 接受了沟通邀请", name=user.name)
         elif response == "decline":
             row.response, row.proposed_start_at = "declined", None
-            title = _("%(name)s 谢绝了沟通邀请", name=user.name)
+            title = _l("%(name)s 谢绝了沟通邀请", name=user.name)
         else:
             row.response, row.proposed_start_at = "proposed", start_at
-            title = _("%(name)s 建议改期", name=user.name)
+            title = _l("%(name)s 建议改期", name=user.name)
         others = [meeting.organizer]
     _recompute(meeting)
     meeting.updated_at = now
     db.session.flush()
+    item = item_key("meeting", meeting.id)
+    finished(item, None if meeting.status == "cancelled" else "respond",
+             user=None if meeting.status == "cancelled" else user, at=now)
     for person in others:
-        _tell(meeting, person, title, "meeting." + response)
+        _tell(meeting, person, title, "meeting." + response,
+              task="respond" if _waits_for(meeting, person) else None)
     return meeting
+
+
+def _waits_for(meeting: Meeting, person: User) -> bool:
+    """Whether ``person`` has to answer ``meeting`` now: an invitee asked (again), or the
+    organizer with another time proposed."""
+    if meeting.status == "cancelled":
+        return False
+    if person.id == meeting.organizer_id:
+        return pending_counter_proposal(meeting) is not None
+    row = participant_row(meeting, person)
+    return row is not None and row.response == "pending"
 
 
 def _move(meeting: Meeting, start_at: datetime, now: datetime) -> None:
@@ -374,17 +390,21 @@ def _move(meeting: Meeting, start_at: datetime, now: datetime) -> None:
         p.response, p.proposed_start_at, p.responded_at = "pending", None, None
 
 
-def _tell(meeting: Meeting, person: User, title: str, kind: str) -> None:
+def _tell(meeting: Meeting, person: User, title, kind: str, task: str | None = None) -> None:
     from hub.meetings.ics import ics_attachment
 
     when = to_local_text(meeting.start_at)
-    body = _("%(kind)s · %(when)s · %(minutes)s 分钟", kind=KIND_LABELS[meeting.kind],
-             when=when, minutes=meeting.duration_minutes)
     if meeting.location:
-        body += " · " + meeting.location
+        body = _l("%(kind)s · %(when)s · %(minutes)s 分钟 · %(location)s",
+                  kind=KIND_LABELS[meeting.kind], when=when,
+                  minutes=meeting.duration_minutes, location=meeting.location)
+    else:
+        body = _l("%(kind)s · %(when)s · %(minutes)s 分钟", kind=KIND_LABELS[meeting.kind],
+                  when=when, minutes=meeting.duration_minutes)
     notify(person, kind=kind, title=title, body=body,
            url=path_for("meetings.meeting", meeting_id=meeting.id),
-           attachment=ics_attachment(meeting, person))
+           attachment=ics_attachment(meeting, person),
+           item=item_key("meeting", meeting.id), task=task)
 
 
 def to_local_text(moment: datetime) -> str:
@@ -520,8 +540,8 @@ def send_reminders(now: datetime | None = None) -> int:
     for meeting in due:
         for p in meeting.participants:
             if p.user is not None:
-                _tell(meeting, p.user, _("明天的沟通提醒：%(kind)s",
-                                         kind=KIND_LABELS[meeting.kind]), "meeting.reminder")
+                _tell(meeting, p.user, _l("明天的沟通提醒：%(kind)s",
+                                          kind=KIND_LABELS[meeting.kind]), "meeting.reminder")
         meeting.reminded_at = now
     db.session.flush()
     return len(due)
@@ -602,10 +622,11 @@ def log_talk(author: User, *, kind: str, with_user_ids, held_at: datetime | None
     db.session.flush()
     for person in people:
         notify(person, kind="talk.logged",
-               title=_("%(name)s 记录了与您的沟通 %(number)s，请确认", name=author.name,
-                       number=talk.number),
-               body=str(KIND_LABELS[kind]),
-               url=path_for("meetings.talk", talk_id=talk.id))
+               title=_l("%(name)s 记录了与您的沟通 %(number)s，请确认", name=author.name,
+                        number=talk.number),
+               body=KIND_LABELS[kind],
+               url=path_for("meetings.talk", talk_id=talk.id),
+               item=item_key("talk", talk.id), task="acknowledge")
     return talk
 
 
@@ -655,16 +676,18 @@ def acknowledge(talk: TalkLog, user: User, comment: str = "",
     first = row.acknowledged_at is None
     if first:
         row.acknowledged_at = now
+        finished(item_key("talk", talk.id), "acknowledge", user=user, at=now)
     if comment:
         row.comment, row.commented_at = comment, now
     db.session.flush()
     if first or comment:
         notify(talk.author, kind="talk.acknowledged",
-               title=(_("%(name)s 确认了沟通记录 %(number)s", name=user.name,
-                        number=talk.number) if first else
-                      _("%(name)s 对沟通记录 %(number)s 发表了意见", name=user.name,
-                        number=talk.number)),
-               url=path_for("meetings.talk", talk_id=talk.id))
+               title=(_l("%(name)s 确认了沟通记录 %(number)s", name=user.name,
+                         number=talk.number) if first else
+                      _l("%(name)s 对沟通记录 %(number)s 发表了意见", name=user.name,
+                         number=talk.number)),
+               url=path_for("meetings.talk", talk_id=talk.id),
+               item=item_key("talk", talk.id))
     return row
 
 

@@ -837,3 +837,37 @@ def rectification_view(user: User, rect: Rectification, *,
     return ItemView(rect, fields, report_label=label, report_number=rect.report.number,
                     overdue=rectification_overdue(rect, now),
                     actions=("complete",) if can_complete_rectification(user, rect) else ())
+
+
+# --- what is waiting for one person (the workbench) --------------------------------------
+
+def todo_for(user: User) -> list[Select]:
+    """What waits for ``user`` here (``hub.common.todo`` rows), by the same rule as the
+    lists (``handled_clause``): the handling team triages (受理) new reports and handles
+    the open ones that are theirs (named as handler, or nobody named yet); the head of a
+    department completes the rectifications asked of it — which show the request, never
+    the report behind it."""
+    from hub.common.todo import todo_select
+
+    if not user.is_authenticated or not user.active:
+        return []
+    headed = select(Department.id).where(Department.head_id == user.id)
+    found = [todo_select("rectification", Rectification.id,
+                         title=func.substr(Rectification.request_text, 1, 80),
+                         due_at=Rectification.due_at)
+             .where(Rectification.status == "requested",
+                    Rectification.department_id.in_(headed))]
+    handled = handled_clause(user)
+    if handled is not false():
+        def rows(kind: str, due) -> Select:
+            return todo_select(kind, Report.id, number=Report.number, title=Report.subject,
+                               due_at=due)
+
+        found += [
+            rows("report_triage", Report.ack_due_at)
+            .where(Report.status == "submitted", handled),
+            rows("report_handle", func.coalesce(Report.handle_due_at, Report.feedback_due_at))
+            .where(Report.status.in_(OPEN - {"submitted"}), handled,
+                   or_(Report.handler_id == user.id, Report.handler_id.is_(None))),
+        ]
+    return found

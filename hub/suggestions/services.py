@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -26,6 +27,7 @@ from hub.common import history, holding, receipts
 from hub.common.attachments import store_uploads
 from hub.common.models import get_setting, set_setting
 from hub.common.numbering import next_number
+from hub.common.tasks import finished, item_key
 from hub.common.time import company_tz, utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import end_of_day_utc, local_date
@@ -246,8 +248,8 @@ def file_report(author: User, *, kind: str, subject: str, body: str, anonymous: 
         named=list(named.values()), receipt_hash=receipts.digest(code) if code else None,
         attachments=attachments, filed_at=_start_of_day_utc(today) if anonymous else now)
     if not anonymous:
-        _notify_team(report, _("新的%(kind)s %(number)s 待受理", kind=KIND_LABELS[kind],
-                               number=report.number))
+        _notify_team(report, _l("新的%(kind)s %(number)s 待受理", kind=KIND_LABELS[kind],
+                                number=report.number), task="accept")
     return Filed(report, code)
 
 
@@ -322,6 +324,15 @@ def _transition(report: Report, actor: User, action: str, *, text: str = "",
     _event(report, actor, action, text=text, visibility=visibility, from_status=before,
            to_status=target, at=at, params=params)
     audit(actor, report, "change", action, at=at)
+    for task in FINISHED_TASKS.get(action, ()):
+        finished(item_key("report", report.id), task)
+
+
+#: The tasks a step finishes (their notifications are done): None is every task of the
+#: report.  A new handler ends the previous one's task.
+FINISHED_TASKS: dict[str, tuple[str | None, ...]] = {
+    "accept": ("accept",), "assign": ("handle",), "answer": (None,), "close": (None,),
+}
 
 
 def accept(report: Report, actor: User, text: str = "", *, at: datetime | None = None) -> None:
@@ -329,7 +340,7 @@ def accept(report: Report, actor: User, text: str = "", *, at: datetime | None =
     _transition(report, actor, "accept", text=_clean(text, "text", TEXT_MAX, required=False),
                 at=at)
     report.accepted_at = at
-    _notify_filer(report, _("您提交的 %(number)s 已受理", number=report.number))
+    _notify_filer(report, _l("您提交的 %(number)s 已受理", number=report.number))
     db.session.flush()
 
 
@@ -343,8 +354,9 @@ def assign(report: Report, actor: User, handler: User | None, text: str = "", *,
     report.handler = handler
     if handler.id != actor.id:
         notify(handler, kind="report.assigned",
-               title=_("%(number)s 已指定由您承办", number=report.number),
-               url=path_for("suggestions.report", report_id=report.id))
+               title=_l("%(number)s 已指定由您承办", number=report.number),
+               url=path_for("suggestions.report", report_id=report.id),
+               item=item_key("report", report.id), task="handle")
     db.session.flush()
 
 
@@ -398,8 +410,9 @@ def request_rectification(report: Report, actor: User, *, department: Department
     head = department_head(department)
     if head is not None:
         notify(head, kind="report.rectification",
-               title=_("整改要求：请于 %(due)s 前完成", due=due_date.isoformat()),
-               url=path_for("suggestions.rectification", rectification_id=rect.id))
+               title=_l("整改要求：请于 %(due)s 前完成", due=due_date.isoformat()),
+               url=path_for("suggestions.rectification", rectification_id=rect.id),
+               item=item_key("rectification", rect.id), task="complete")
     return rect
 
 
@@ -432,14 +445,16 @@ def complete_rectification(rect: Rectification, actor: User, text: str, *,
     if rect.status == "done":
         raise InvalidTransition(_("该整改已完成。"))
     rect.status, rect.done_at, rect.done_text, rect.done_by_id = "done", at, text, actor.id
+    finished(item_key("rectification", rect.id), "complete", at=at)
     _event(rect.report, actor, "rectification_done", visibility="handlers",
            text=_("%(department)s：%(text)s", department=rect.department.name, text=text),
            at=at)
     audit(actor, rect.report, "change", "rectification_done", at=at)
     for person in _responsible(rect.report):
         notify(person, kind="report.rectification",
-               title=_("%(number)s 的整改已完成", number=rect.report.number),
-               url=path_for("suggestions.report", report_id=rect.report_id))
+               title=_l("%(number)s 的整改已完成", number=rect.report.number),
+               url=path_for("suggestions.report", report_id=rect.report_id),
+               item=item_key("report", rect.report_id))
     db.session.flush()
 
 
@@ -466,7 +481,7 @@ def adopt(report: Report, actor: User, *, reason: str, expected_benefit: str = "
                                      required=False)
     report.reward_amount = amount
     report.reward_note = _clean(reward_note, "reward_note", 200, required=False)
-    _notify_filer(report, _("您的建议 %(number)s 已被采纳", number=report.number))
+    _notify_filer(report, _l("您的建议 %(number)s 已被采纳", number=report.number))
     db.session.flush()
 
 
@@ -474,7 +489,7 @@ def decline(report: Report, actor: User, reason: str, *, at: datetime | None = N
     reason = _clean(reason, "text", TEXT_MAX)
     _transition(report, actor, "decline", text=reason, at=at)
     report.decision_reason = reason
-    _notify_filer(report, _("您的建议 %(number)s 未被采纳", number=report.number))
+    _notify_filer(report, _l("您的建议 %(number)s 未被采纳", number=report.number))
     db.session.flush()
 
 
@@ -490,7 +505,7 @@ def answer(report: Report, actor: User, text: str, *, at: datetime | None = None
     at = at or utcnow()
     _transition(report, actor, "answer", text=text, at=at)
     report.answer, report.answered_at = text, at
-    _notify_filer(report, _("您提交的 %(number)s 已答复", number=report.number))
+    _notify_filer(report, _l("您提交的 %(number)s 已答复", number=report.number))
     db.session.flush()
 
 
@@ -552,7 +567,7 @@ def reply(report: Report, actor: User, text: str, *,
         raise InvalidTransition(_("此事项已关闭，不能再留言。"))
     event = _event(report, actor, "reply", text=_clean(text, "text", TEXT_MAX), at=at)
     audit(actor, report, "change", "reply", at=at)
-    _notify_filer(report, _("%(number)s 有新的回复", number=report.number))
+    _notify_filer(report, _l("%(number)s 有新的回复", number=report.number))
     db.session.flush()
     return event
 
@@ -571,7 +586,7 @@ def add_filer_message(report: Report, text: str, filer: User | None = None, *,
         at = _start_of_day_utc(local_date(at or utcnow()))
     event = _event(report, filer, "message", text=text, at=at)
     if filer is not None:
-        _notify_team(report, _("%(number)s 有提交人的新留言", number=report.number))
+        _notify_team(report, _l("%(number)s 有提交人的新留言", number=report.number))
     db.session.flush()
     return event
 
@@ -616,12 +631,13 @@ def perform(report: Report, actor: User, action: str, fields: dict) -> None:
 
 # --- notifications ---------------------------------------------------------------------
 
-def _notify_team(report: Report, title: str) -> None:
+def _notify_team(report: Report, title, task: str | None = None) -> None:
     """Tell the handling team.  Confidential kinds never carry their subject in a
     notification or an e-mail: the number and a link only."""
     for person in handling_team(report):
         notify(person, kind="report.team", title=title,
-               url=path_for("suggestions.report", report_id=report.id))
+               url=path_for("suggestions.report", report_id=report.id),
+               item=item_key("report", report.id), task=task)
 
 
 def _responsible(report: Report) -> list[User]:
@@ -631,10 +647,11 @@ def _responsible(report: Report) -> list[User]:
         or handling_team(report)
 
 
-def _notify_filer(report: Report, title: str) -> None:
+def _notify_filer(report: Report, title) -> None:
     if report.author is not None and report.author.active:
         notify(report.author, kind="report.filer", title=title,
-               url=path_for("suggestions.report", report_id=report.id))
+               url=path_for("suggestions.report", report_id=report.id),
+               item=item_key("report", report.id))
 
 
 def announce_anonymous_reports() -> int:
@@ -658,7 +675,7 @@ def announce_anonymous_reports() -> int:
             per_person.setdefault(person.id, (person, []))[1].append(
                 _("%(number)s（新留言）", number=event.report.number))
     for person, items in per_person.values():
-        notify(person, kind="report.team", title=_("匿名事项待处理：%(n)s 项", n=len(items)),
+        notify(person, kind="report.team", title=_l("匿名事项待处理：%(n)s 项", n=len(items)),
                body="、".join(items), url=path_for("suggestions.queue"))
     if new_reports:
         set_setting("reports.anonymous_announced_report", str(new_reports[-1].id))
@@ -678,10 +695,12 @@ def escalate_overdue(now: datetime | None = None) -> int:
         level = 2 if "feedback" in reasons else (1 if reasons else 0)
         if level <= report.escalation_level:
             continue
-        title = _("超期：%(number)s 需要处理", number=report.number)
+        title = _l("超期：%(number)s 需要处理", number=report.number)
         for person in _responsible(report):
             notify(person, kind="report.overdue", title=title,
-                   url=path_for("suggestions.report", report_id=report.id))
+                   url=path_for("suggestions.report", report_id=report.id),
+                   item=item_key("report", report.id),
+                   task="accept" if report.status == "submitted" else "handle")
         _event(report, None, "escalate", text=", ".join(reasons), visibility="handlers",
                at=now, params=history.message("overdue", reasons=reasons))
         report.escalation_level = level
@@ -695,8 +714,9 @@ def escalate_overdue(now: datetime | None = None) -> int:
             people.append(head)
         for person in people:
             notify(person, kind="report.overdue",
-                   title=_("整改超期：%(department)s", department=rect.department.name),
-                   url=path_for("suggestions.rectification", rectification_id=rect.id))
+                   title=_l("整改超期：%(department)s", department=rect.department.name),
+                   url=path_for("suggestions.rectification", rectification_id=rect.id),
+                   item=item_key("rectification", rect.id), task="complete")
         rect.escalated = True
         count += 1
     db.session.flush()

@@ -1,0 +1,150 @@
+"""One to-do list from every feature's ``todo_for`` (``hub.common.todo`` rows).
+
+The stored tasks are one UNION ALL statement (the header counts the same union inside its
+own statement); the talks a manager owes this month are computed by
+``hub.meetings.obligations`` (a fixed number of statements, for people with reports only).
+Nothing here decides what somebody may see: the features' access modules did.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select, union_all
+
+from hub.announcements.access import todo_for as announcement_todo
+from hub.common.months import Month
+from hub.common.time import utcnow
+from hub.common.workdays import end_of_day_utc, local_date
+from hub.extensions import db
+from hub.mailbox.access import todo_for as letter_todo
+from hub.meetings.access import todo_for as meeting_todo
+from hub.org.models import User
+from hub.suggestions.access import todo_for as report_todo
+
+#: Every kind of task, in the order the page lists its counts: label, and the page where
+#: the task is done (endpoint, name of the id argument).
+KINDS: dict[str, tuple] = {
+    "letter_accept": (_l("来信待受理"), "mailbox.letter", "letter_id"),
+    "letter_assign": (_l("来信待交办或答复"), "mailbox.letter", "letter_id"),
+    "letter_handle": (_l("督办来信待办理"), "mailbox.letter", "letter_id"),
+    "letter_answer": (_l("来信待答复"), "mailbox.letter", "letter_id"),
+    "report_triage": (_l("事项待受理"), "suggestions.report", "report_id"),
+    "report_handle": (_l("事项待处理"), "suggestions.report", "report_id"),
+    "rectification": (_l("整改待完成"), "suggestions.rectification", "rectification_id"),
+    "talk_owed": (_l("本期应谈"), "meetings.due", None),
+    "meeting_answer": (_l("约谈待回复"), "meetings.meeting", "meeting_id"),
+    "talk_acknowledge": (_l("沟通记录待确认"), "meetings.talk", "talk_id"),
+    "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
+    "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
+}
+
+
+@dataclass(frozen=True)
+class Todo:
+    kind: str
+    item_id: int | None
+    number: str | None
+    title: str | None
+    due_at: datetime | None
+    overdue: bool
+    url: str
+
+    @property
+    def label(self) -> str:
+        return str(KINDS[self.kind][0])
+
+
+@dataclass(frozen=True)
+class Workbench:
+    items: list[Todo]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
+
+    def item_ids(self, kind: str) -> set[int]:
+        return {item.item_id for item in self.items if item.kind == kind}
+
+    def counts(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) of every kind with something waiting, in ``KINDS`` order."""
+        counted = Counter(item.kind for item in self.items)
+        return [(kind, str(spec[0]), counted[kind]) for kind, spec in KINDS.items()
+                if counted[kind]]
+
+
+def stored_todo(user: User, now: datetime | None = None, *,
+                announcements: bool = True) -> Select | None:
+    """Every stored task waiting for ``user``, as one UNION ALL (None: nothing can wait)."""
+    selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
+    if announcements:
+        selects += announcement_todo(user, now)
+    return union_all(*selects) if selects else None
+
+
+def todo_count_query(user: User):
+    """The number of stored tasks but the announcements to confirm, as a scalar subquery
+    for the header's one statement (which counts those already, with the same rule)."""
+    stored = stored_todo(user, announcements=False)
+    if stored is None:
+        return select(0).scalar_subquery()
+    return select(func.count()).select_from(stored.subquery()).scalar_subquery()
+
+
+def _url(kind: str, item_id: int | None, **extra) -> str:
+    _label, endpoint, arg = KINDS[kind]
+    return url_for(endpoint, **({arg: item_id} if arg else {}), **extra)
+
+
+def _owed_talks(user: User, now: datetime) -> list[Todo]:
+    """The routine and occasion talks ``user`` owes whose window is open (or passed)."""
+    from hub.meetings.access import has_reports
+    from hub.meetings.obligations import manager_items
+
+    if not has_reports(user):
+        return []
+    today = local_date(now)
+    found = []
+    for item in manager_items(user, Month.of(now), today=today):
+        if item.status not in ("due", "overdue") or item.window_start > today:
+            continue
+        found.append(Todo(
+            kind="talk_owed", item_id=None, number=None,
+            title=f"{item.junior.name} · {item.kind_label}",
+            due_at=end_of_day_utc(item.window_end), overdue=item.status == "overdue",
+            url=_url("talk_owed", None)))
+    return found
+
+
+def _sort_key(item: Todo):
+    order = list(KINDS)
+    return (not item.overdue, item.due_at is None, item.due_at or datetime.max,
+            order.index(item.kind), item.item_id or 0)
+
+
+def workbench_of(user: User, now: datetime | None = None) -> Workbench:
+    """What is waiting for ``user``: overdue first, then by deadline, then the rest."""
+    now = now or utcnow()
+    items: list[Todo] = []
+    stored = stored_todo(user, now)
+    if stored is not None:
+        for row in db.session.execute(stored):
+            due_at = row.due_at
+            if due_at is None and row.due_on is not None:
+                due_on = row.due_on if isinstance(row.due_on, date) \
+                    else date.fromisoformat(str(row.due_on))
+                due_at = end_of_day_utc(due_on)
+            items.append(Todo(kind=row.kind, item_id=row.item_id, number=row.number,
+                              title=row.title, due_at=due_at,
+                              overdue=due_at is not None and due_at < now,
+                              url=_url(row.kind, row.item_id)))
+    items += _owed_talks(user, now)
+    items.sort(key=_sort_key)
+    return Workbench(items)
