@@ -482,6 +482,31 @@ def allowed_actions(user: User, report: Report) -> list[str]:
     return [a for a in order if can_act(user, report, a)]
 
 
+#: The step a report in each status waits for, in order of preference: 受理 when new, then
+#: 分派, the decision or the outcome, 答复, and 关闭 once answered.
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "submitted": ("accept",),
+    "accepted": ("assign", "adopt", "resolve", "answer"),
+    "assigned": ("adopt", "resolve", "answer"),
+    "adopted": ("answer",),
+    "declined": ("answer",),
+    "resolved": ("answer",),
+    "answered": ("close",),
+}
+
+
+def next_step(report: Report, actions: Iterable[str]) -> str | None:
+    """The one action the report page offers first (open, as the primary button): the
+    first step of ``NEXT_STEPS`` for the report's status among ``actions`` (those the person
+    may take, ``allowed_actions``); otherwise answering the other side (the filer's
+    补充说明, the handler's reply) or the reviewer's comment."""
+    allowed = set(actions)
+    for action in (*NEXT_STEPS.get(report.status, ()), "reply", "message", "comment"):
+        if action in allowed:
+            return action
+    return None
+
+
 # --- the rule in SQL ------------------------------------------------------------------------
 #
 # The same rule as ``visible_reports``, as a WHERE clause over ``reports``, so that a list

@@ -53,6 +53,7 @@ from hub.suggestions.access import (
     handled_clause,
     handles_reports,
     handling_team,
+    next_step,
     page_of_reports,
     rectification_view,
     report_view,
@@ -309,6 +310,7 @@ def report_page(report: Report, failed: tuple[str, ActionForm] | None = None,
             problem = " ".join(str(m) for messages in form.errors.values() for m in messages)
     return render_template(
         "suggestions/report.html", report=view, forms=forms, problem=problem,
+        primary=next_step(report, view.allowed_actions),
         body=render_markdown(report.body), revealed=revealed, reveal_form=RevealForm(),
         now=utcnow(),
     ), status

@@ -201,8 +201,11 @@ class LetterPage:
     def action(self, name: str) -> Locator:
         """The card of an action (accept, assign, resolve, answer, reply, …), unfolded."""
         card = self.page.get_by_test_id(f"action-{name}")
+        others = self.page.get_by_test_id("other-actions")  # a report's folded 其他操作
+        if others.count() and not card.is_visible() and others.get_attribute("open") is None:
+            others.locator("xpath=./summary").click()
         if card.get_attribute("open") is None:
-            card.locator("summary").click()
+            card.locator("xpath=./summary").click()
         return card
 
     def event(self, action: str) -> Locator:
