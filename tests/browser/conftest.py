@@ -50,3 +50,28 @@ def new_context(browser, live_url):
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def company_url(tmp_path_factory):
+    """A second live hub holding the whole demo company (letters, reports, announcements,
+    talks), built once for the tests that only look at full pages (accessibility, layout)."""
+    with live_server(tmp_path_factory.mktemp("company-hub"), company=True) as url:
+        yield url
+
+
+@pytest.fixture
+def company_context(browser, company_url):
+    """``company_context(**options)``: a browser context on the demo company's hub."""
+    contexts = []
+
+    def make(**options):
+        options = {"base_url": company_url, "locale": BROWSER_LOCALE, **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()

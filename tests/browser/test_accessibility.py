@@ -1,7 +1,7 @@
 """axe-core in Chromium over the main pages of each demo role, at 1 366 px and on a phone.
 
-axe-core is a test dependency vendored from npm (tests/support/vendor/axe-core/, MIT/MPL
-licences beside it): Playwright serves it on the live hub's own origin (a path the hub does
+axe-core is a test dependency vendored from npm (tests/support/vendor/axe-core/, its MPL-2.0
+licence beside it): Playwright serves it on the live hub's own origin (a path the hub does
 not have), so the page's CSP (``script-src 'self'``) lets it in and nothing is fetched from
 the internet.  Each page is checked against the WCAG 2.0/2.1 A and AA rules; a critical or
 serious violation fails the test with the rule, the page and the offending nodes.
@@ -15,8 +15,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BROWSER_LOCALE, TIMEOUT_MS
-from tests.browser.live import live_server
 from tests.browser.pages import LoginPage, Navbar
 
 pytestmark = pytest.mark.browser
@@ -43,23 +41,12 @@ ROLES = ["gm", "gmo", "hr1", "sales_lead", "sales1", "admin"]
 _shared_checked: set[str] = set()
 
 
-@pytest.fixture(scope="module")
-def company_url(tmp_path_factory):
-    """The whole demo company (letters, reports, talks, announcements), built once."""
-    with live_server(tmp_path_factory.mktemp("a11y-hub"), company=True) as url:
-        yield url
-
-
 @pytest.fixture
-def new_page(browser, company_url):
-    """A page in a fresh context on the company's hub, with axe-core at hand."""
-    context = browser.new_context(base_url=company_url, locale=BROWSER_LOCALE,
-                                  viewport=DESKTOP)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+def new_page(company_context, company_url):
+    """A page on the demo company's hub, with axe-core at hand."""
+    page = company_context(viewport=DESKTOP).new_page()
     _install_axe(page, company_url)
-    yield page
-    context.close()
+    return page
 
 
 def _install_axe(page: Page, base_url: str) -> None:
