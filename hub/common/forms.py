@@ -92,9 +92,17 @@ def people_choices(people: Iterable[User] | None = None) -> list[SelectChoice]:
         by_department.setdefault(person.department_id, []).append(person)
     choices: list[SelectChoice] = []
     path: list[str] = []
+    line: list[str] = []
     for dept, depth in department_tree():
         path[depth:] = [dept.name]
+        line[depth:] = [str(dept.id)]
         group = " · ".join(path)
+        # data-departments: the department line, so a picker can offer only the people of a
+        # chosen department and its sub-departments (static/js/pickers.js)
+        departments = " ".join(reversed(line))
         choices += [SelectChoice(p.id, f"{p.name}（{p.title}）" if p.title else p.name,
+                                 render_kw={"data-departments": departments,
+                                            # pinyin keys, when the directory keeps them
+                                            "data-keys": getattr(p, "name_keys", None) or ""},
                                  optgroup=group) for p in by_department.pop(dept.id, [])]
     return choices

@@ -35,6 +35,7 @@ from hub.mailbox.services import (
     TEXT_MAX,
 )
 from hub.org.models import Department, User
+from hub.org.services import department_subtree
 
 NOBODY = 0  # the select value for "no handler by name" / "no filter"
 
@@ -143,13 +144,32 @@ class AcceptForm(ActionForm):
 class AssignForm(ActionForm):
     department = SelectField(_l("承办部门"), coerce=int,
                              validators=[InputRequired(_l("请选择承办部门。"))])
-    handler = SelectField(_l("承办人"), coerce=int, default=NOBODY)
+    handler = SelectField(_l("承办人"), coerce=int, default=NOBODY, validate_choice=False)
     due_date = DateField(_l("办理期限"), validators=[InputRequired(_l("请填写办理期限。"))])
     text = TextAreaField(_l("交办说明（可选）"), validators=[Optional(), too_long(TEXT_MAX)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Searchable pickers; the handler's offers only the chosen department's people
+        # (static/js/pickers.js); the view limits the choices the same way after a submit.
+        self.department.render_kw = {"data-picker": "department"}
+        self.handler.render_kw = {"data-picker": "person", "data-follows": self.department.id}
 
     def validate_department(self, field) -> None:
         if field.data == NOBODY:
             raise ValidationError(_l("请选择承办部门。"))
+
+    def validate_handler(self, field) -> None:
+        if (not field.data or field.data == NOBODY or self.department.errors
+                or self.department.data in (None, NOBODY)):
+            return  # no handler chosen, or the department's own error says it
+        department = db.session.get(Department, self.department.data)
+        person = db.session.get(User, field.data) if 0 < field.data <= MAX_ID else None
+        if department is None:
+            return
+        if person is None or not person.active or person.department_id not in {
+                d.id for d in department_subtree(department)}:
+            raise ValidationError(_l("承办人必须是承办部门（含下级部门）的在职人员。"))
 
     def service_fields(self) -> dict:
         handler = db.session.get(User, self.handler.data) if self.handler.data else None

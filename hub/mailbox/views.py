@@ -19,9 +19,11 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from hub.common.attachments import AttachmentError, cleaning_summary, download_response
+from hub.common.converters import MAX_ID
 from hub.common.forms import attachment_limits, department_choices, people_choices, show_error
 from hub.common.markdown import render_markdown
 from hub.common.time import utcnow
@@ -59,6 +61,8 @@ from hub.mailbox.services import (
     perform,
 )
 from hub.org.directory import Page
+from hub.org.models import Department, User
+from hub.org.services import department_subtree
 from hub.org.permissions import is_gm_office
 
 PER_PAGE = 20
@@ -193,10 +197,18 @@ def letter_list(template: str, stmt, per_page: int, departments: bool = False, *
                            **context)
 
 
-def handler_choices() -> list[SelectChoice]:
-    """Active people grouped by department; the first option leaves the letter with the
-    department's head."""
-    return [SelectChoice(NOBODY, _("（不指定，由部门负责人办理）"))] + people_choices()
+def handler_choices(department_id: int | None = None) -> list[SelectChoice]:
+    """Active people grouped by department — only those of ``department_id`` and its
+    sub-departments when given; the first option leaves the letter with the department's
+    head."""
+    people = None
+    department = db.session.get(Department, department_id) \
+        if department_id and 0 < department_id <= MAX_ID else None
+    if department is not None:
+        people = db.session.scalars(select(User).where(
+            User.active.is_(True),
+            User.department_id.in_([d.id for d in department_subtree(department)])))
+    return [SelectChoice(NOBODY, _("（不指定，由部门负责人办理）"))] + people_choices(people)
 
 
 # --- a letter --------------------------------------------------------------------------
@@ -244,7 +256,9 @@ def action_form(action: str, letter: Letter, submitted: bool = False) -> ActionF
         form = cls(formdata=None, prefix=action, **initial_values(action, letter))
     if isinstance(form, AssignForm):
         form.department.choices = [SelectChoice(NOBODY, _("请选择…"))] + department_choices()
-        form.handler.choices = handler_choices()
+        # After a submit the handler's choices follow the chosen department.
+        form.handler.choices = handler_choices(
+            form.department.data if submitted and not form.department.errors else None)
     return form
 
 

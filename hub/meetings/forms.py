@@ -67,7 +67,8 @@ def _duration() -> IntegerField:
 class _PersonKindForm(FlaskForm):
     kind = SelectField(_l("沟通类别"), choices=kind_choices, validate_choice=False,
                        validators=[InputRequired(_l("请选择沟通类别。"))])
-    with_user = SelectField(_l("沟通对象"), coerce=int, default=NOBODY, validate_choice=False)
+    with_user = SelectField(_l("沟通对象"), coerce=int, default=NOBODY, validate_choice=False,
+                            render_kw={"data-picker": "person"})
 
     def validate_kind(self, field) -> None:
         if field.data not in KIND_LABELS:
@@ -94,7 +95,8 @@ class FinderForm(FlaskForm):
         csrf = False
 
     kind = SelectField(_l("沟通类别"), choices=lambda: kind_choices()[1:], validate_choice=False)
-    person = SelectField(_l("沟通对象"), coerce=int, default=NOBODY, validate_choice=False)
+    person = SelectField(_l("沟通对象"), coerce=int, default=NOBODY, validate_choice=False,
+                         render_kw={"data-picker": "person"})
 
 
 class RespondForm(FlaskForm):

@@ -81,7 +81,9 @@ class FileForm(FlaskForm):
     subject = StringField(_l("标题"), validators=[DataRequired(REQUIRED), too_long(SUBJECT_MAX)])
     body = TextAreaField(_l("内容"), validators=[DataRequired(REQUIRED), too_long(BODY_MAX)])
     attachments = MultipleFileField(_l("附件"))
-    named = SelectMultipleField(_l("涉及的人员（可选）"), coerce=_as_id, validate_choice=False)
+    # a search box with remove buttons when scripts run (static/js/pickers.js)
+    named = SelectMultipleField(_l("涉及的人员（可选）"), coerce=_as_id, validate_choice=False,
+                                render_kw={"data-picker": "people"})
     anonymous = RadioField(
         _l("署名方式"),
         choices=_options({"anonymous": _l("匿名提交"), "named": _l("实名提交")}),
@@ -187,7 +189,7 @@ class AcceptForm(ActionForm):
 
 
 class AssignForm(ActionForm):
-    handler = SelectField(_l("承办人"), coerce=_as_id,
+    handler = SelectField(_l("承办人"), coerce=_as_id, render_kw={"data-picker": "person"},
                           validators=[InputRequired(_l("请选择承办人。"))])
     text = _optional_text(_l("交办说明（可选，仅处理人可见）"))
 
