@@ -647,6 +647,33 @@ def visible_events(user: User | None, report: Report) -> list[ReportEvent]:
                   key=lambda e: (local_date(e.at), e.id or 0))
 
 
+#: What a reader sees of one step of the history (``event_views``): the step itself, who
+#: took it as far as the reader may know, ``by_filer`` (the filer took it: the page calls
+#: them 提交人) and ``day_only`` (its time is kept to the day: an anonymous filer's steps).
+EVENT_FIELDS = frozenset({
+    "id", "at", "action", "from_status", "to_status", "text", "shown_text", "params",
+    "visibility", "actor", "actor_label", "by_filer", "day_only"})
+
+
+def event_views(user: User | None, report: Report) -> list[ItemView]:
+    """The history as ``user`` may read it (``visible_events``), one view per step.  A named
+    filer's own steps name nobody for anybody but the filer themself: ``actor`` is None and
+    ``actor_label`` is ``"filer"``, as on an anonymous report (the handlers reveal the
+    filer on the report page, one audited click at a time)."""
+    filer = user is not None and is_filer(user, report)
+    views = []
+    for event in visible_events(user, report):
+        by_filer = event.actor_label == "filer" or (
+            report.author_id is not None and event.actor_id == report.author_id)
+        masked = by_filer and event.actor_id is not None and not filer
+        views.append(ItemView(
+            event, EVENT_FIELDS, actor=None if masked else event.actor,
+            actor_label="filer" if masked else event.actor_label, by_filer=by_filer,
+            day_only=event.actor_label == "filer" or (report.anonymous
+                                                      and event.action == "submit")))
+    return views
+
+
 def filer_label(user: User, report: Report, revealed: bool = False) -> str:
     """How the filer is shown to ``user``: the identity of a named filer is revealed to
     handlers one click (and one audit row) at a time."""
@@ -823,7 +850,7 @@ def report_view(user: User, report: Report, *, summary: bool = False,
     actions: list[str] = []
     if not summary:
         actions = allowed_actions(user, report)
-        events = visible_events(user, report)
+        events = event_views(user, report)
         values.update( history=events, allowed_actions=actions,
             messages=[e for e in events if e.action in MESSAGE_ACTIONS],
             named=[n.user for n in report.named] if "named" in fields else [],

@@ -80,13 +80,6 @@ def _label(labels: dict, key: str | None) -> str | None:
     return str(labels[key]) if key in labels else None
 
 
-def _masks_filer(event: ReportEvent) -> bool:
-    """A step of a named filer, shown to somebody else: the filer stays ``filer``."""
-    report = event.report
-    return (report.author_id is not None and event.actor_id == report.author_id
-            and not is_filer(current_user, report))
-
-
 # --- schemas ---------------------------------------------------------------------------
 
 class UnitSchema(Schema):
@@ -96,14 +89,11 @@ class UnitSchema(Schema):
 
 
 class ReportEventSchema(Schema):
-    """One step, message, comment or note.  ``actor`` is null where no person may be shown:
-    ``actor_label`` then says ``filer`` or ``system`` (reminders)."""
+    """One step, message, comment or note, as ``event_views`` gives it.  ``actor`` is null
+    where no person may be shown: ``actor_label`` then says ``filer`` or ``system``
+    (reminders)."""
 
-    computed = {
-        "action_label": lambda event: _label(ACTION_LABELS, event.action),
-        "actor": lambda event: None if _masks_filer(event) else event.actor,
-        "actor_label": lambda event: "filer" if _masks_filer(event) else event.actor_label,
-    }
+    computed = {"action_label": lambda event: _label(ACTION_LABELS, event.action)}
 
     id = fields.Integer()
     at = Timestamp(metadata={"description": "匿名提交人的步骤只精确到日"})
