@@ -47,7 +47,7 @@ def test_the_gm_office_sees_new_letters_overdue_first_and_an_accepted_one_leaves
     assert page_items(client) == [("letter_accept", old.id), ("letter_accept", new.id)]
     html = client.get("/").get_data(as_text=True)
     assert "已超期" in html and "很久以前的来信" in html
-    assert 'data-testid="todo-count" title="待办事项">2<' in html  # the header's total
+    assert 'data-testid="todo-count" title="我的待办">2<' in html  # the header's total
 
     mb.accept(new, gmo)
     db.session.commit()
