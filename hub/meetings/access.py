@@ -183,11 +183,14 @@ MEETING_FIELDS = ("id", "kind", "kind_label", "status", "status_label", "organiz
 
 def meeting_view(user: User, meeting: Meeting) -> ItemView:
     """What ``user`` (a participant: the caller has checked ``can_view_meeting``) sees of a
-    meeting: all of it.  Actions: ``respond`` while it may be answered, ``log_talk`` for
-    the organizer."""
+    meeting: all of it.  Actions: ``respond`` while it may be answered — as the organizer
+    that is ``reschedule`` (move it, accept a counter-proposal, or cancel it) — and
+    ``log_talk`` for the organizer."""
     actions = []
     if can_respond(user, meeting):
         actions.append("respond")
+        if meeting.organizer_id == user.id:
+            actions.append("reschedule")
     if meeting.organizer_id == user.id:
         actions.append("log_talk")
     return ItemView(meeting, MEETING_FIELDS, actions=actions, start=meeting.start_at,

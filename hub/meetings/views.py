@@ -248,7 +248,6 @@ def meeting_page(meeting, form: RespondForm | None = None, status: int = 200):
     mine = participant_row(meeting, current_user)
     return render_template(
         "meetings/meeting.html", meeting=meeting, mine=mine,
-        is_organizer=meeting.organizer_id == current_user.id,
         invitees=invitees(meeting), counter=pending_counter_proposal(meeting),
         view=meeting_view(current_user, meeting),
         form=form or RespondForm(formdata=None), talks=meeting_talks(meeting),
