@@ -18,10 +18,12 @@ from hub.announcements.access import unconfirmed_query
 from hub.announcements.models import Announcement
 from hub.extensions import db
 from hub.mailbox.access import assigned_letters
+from hub.meetings.access import reports_clause
 from hub.notifications.models import Notification
 from hub.notifications.services import unread_clause
 from hub.org.models import Department, User
 from hub.org.permissions import is_gm_office
+from hub.suggestions.access import unit_member_clause
 from hub.workbench.services import todo_count_query
 
 G_KEY = "hub_header"
@@ -45,6 +47,10 @@ class Header:
     #: Everything waiting for me that the workbench lists from stored tasks (the
     #: announcements to confirm included).
     todo_total: int = 0
+    #: Somebody active reports to me (the talk pages' tabs, the compliance pages).
+    has_reports: bool = False
+    #: I am an active member of a handling unit (the navigation's "事项处理").
+    handles_reports: bool = False
 
 
 def header_query(user: User):
@@ -62,7 +68,16 @@ def header_query(user: User):
         exists().where(Department.head_id == user.id).label("heads"),
         assigned_letters(user).exists().label("assigned"),
         todo_count_query(user).label("todo"),
+        reports_clause(user).label("reports"),
+        unit_member_clause(user).label("unit_member"),
     )
+
+
+def is_signed_in_person(user) -> bool:
+    """Whether ``user`` is the request's signed-in, active person (whose facts the header
+    holds)."""
+    return bool(has_request_context() and user and user.is_authenticated and user.active
+                and getattr(current_user, "id", None) == user.id)
 
 
 def header_of(user) -> Header:
@@ -81,6 +96,8 @@ def header_of(user) -> Header:
         heads_a_department=bool(row.heads),
         has_assigned_letters=bool(row.assigned),
         todo_total=(row.todo or 0) + (row.unconfirmed or 0),
+        has_reports=bool(row.reports),
+        handles_reports=bool(row.unit_member),
     )
     setattr(g, G_KEY, (user.id, header))
     return header

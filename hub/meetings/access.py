@@ -123,19 +123,23 @@ def standing(user: User) -> Standing:
     found = cache.get(user.id)
     if found is None:
         managers = dict(db.session.execute(select(User.id, User.manager_id)).all())
-        below: set[int] = set()
-        children: dict[int, list[int]] = {}
-        for person, manager in managers.items():
-            if manager is not None:
-                children.setdefault(manager, []).append(person)
-        frontier = [user.id]
-        while frontier:
-            frontier = [c for p in frontier for c in children.get(p, ())
-                        if c not in below and c != user.id]
-            below.update(frontier)
-        found = Standing(user.id, _line_ids(user.id, managers), frozenset(below))
-        cache[user.id] = found
+        found = cache[user.id] = _standing_in(user, managers)
     return found
+
+
+def _standing_in(user: User, managers: dict[int, int | None]) -> Standing:
+    """``standing`` from everybody's manager."""
+    below: set[int] = set()
+    children: dict[int, list[int]] = {}
+    for person, manager in managers.items():
+        if manager is not None:
+            children.setdefault(manager, []).append(person)
+    frontier = [user.id]
+    while frontier:
+        frontier = [c for p in frontier for c in children.get(p, ())
+                    if c not in below and c != user.id]
+        below.update(frontier)
+    return Standing(user.id, _line_ids(user.id, managers), frozenset(below))
 
 
 def forget_standing() -> None:
@@ -379,24 +383,45 @@ def compliance_scope(viewer: User) -> set[int] | None:
         return None
     cache = g.setdefault("_meetings_scope", {}) if has_request_context() else {}
     if viewer.id not in cache:
-        # The departments the viewer heads and everything under them, walked in SQL.
+        # The departments the viewer heads and everything under them, walked in SQL, in
+        # the statement that reads everybody's manager for ``standing``.
         tree = select(Department.id).where(Department.head_id == viewer.id).cte(
             "headed", recursive=True)
         tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
-        ids = {viewer.id} | set(standing(viewer).below)
-        ids |= set(db.session.scalars(select(User.id).where(
-            User.department_id.in_(select(tree.c.id)))))
-        cache[viewer.id] = ids
+        rows = db.session.execute(select(User.id, User.manager_id, User.department_id.in_(
+            select(tree.c.id)).label("headed"))).all()
+        standings = g.setdefault("_meetings_standing", {}) if has_request_context() else {}
+        found = standings.get(viewer.id)
+        if found is None:
+            found = standings[viewer.id] = _standing_in(
+                viewer, {user_id: manager_id for user_id, manager_id, _h in rows})
+        cache[viewer.id] = {viewer.id} | set(found.below) | {
+            user_id for user_id, _m, headed in rows if headed}
     return set(cache[viewer.id])
+
+
+def reports_clause(viewer: User):
+    """SQL: somebody active reports to ``viewer`` (the header asks it with its counts)."""
+    return exists().where(User.manager_id == viewer.id, User.active.is_(True))
+
+
+def _header(viewer: User):
+    """The signed-in person's header facts (one statement per request, which already holds
+    ``reports_clause`` and whether they head a department), or None for anybody else."""
+    from hub.main.header import header_of, is_signed_in_person  # the app layer, above us
+
+    return header_of(viewer) if is_signed_in_person(viewer) else None
 
 
 def has_reports(viewer: User) -> bool:
     """Whether anybody active reports to ``viewer`` (asked once per request: the tab row of
     every talk page needs it twice)."""
+    header = _header(viewer)
+    if header is not None:
+        return header.has_reports
     cache = g.setdefault("_meetings_has_reports", {}) if has_request_context() else {}
     if viewer.id not in cache:
-        cache[viewer.id] = bool(db.session.scalar(select(exists().where(
-            User.manager_id == viewer.id, User.active.is_(True)))))
+        cache[viewer.id] = bool(db.session.scalar(select(reports_clause(viewer))))
     return cache[viewer.id]
 
 
@@ -404,7 +429,10 @@ def may_view_compliance(viewer: User) -> bool:
     """The compliance pages exist for managers, department heads and the GM office."""
     if not viewer.is_authenticated:
         return False
-    return is_gm_office(viewer) or has_reports(viewer) or bool(heads_of(viewer))
+    if is_gm_office(viewer) or has_reports(viewer):
+        return True
+    header = _header(viewer)
+    return header.heads_a_department if header is not None else bool(heads_of(viewer))
 
 
 def can_view_compliance(viewer: User, subject: User | Department) -> bool:

@@ -22,6 +22,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import Undefined
+from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
 from hub.common.forms import department_choices, people_choices, show_error
@@ -44,19 +45,30 @@ from hub.meetings.obligation_forms import (
 from hub.meetings.obligation_models import AppraisalDate, CrossTeamPair
 from hub.org.models import Department, User
 from hub.org.permissions import is_hr
-from hub.org.services import direct_reports, skip_level_of
+from hub.org.services import department_tree, direct_reports, skip_level_of
 
 
 def _this_month() -> Month:
     return Month.of(utcnow())
 
 
-def _month_form(with_departments: bool = False) -> DepartmentMonthForm:
+def _month_form(tree: list[tuple[Department, int]] | None = None) -> DepartmentMonthForm:
+    """The month (and, given the department ``tree``, the department) asked for."""
     form = DepartmentMonthForm(formdata=request.args)
-    if with_departments:
-        form.department.choices = [SelectChoice(NOBODY, _("全部部门"))] + department_choices()
+    if tree is not None:  # ``department_choices()``, from the tree the page has already
+        form.department.choices = [SelectChoice(NOBODY, _("全部部门"))] + [
+            SelectChoice(d.id, "\u3000" * depth + d.name) for d, depth in tree]
     form.validate()
     return form
+
+
+def _subtree_ids(tree: list[tuple[Department, int]], top: Department) -> set[int]:
+    """``top`` and every department under it, from the loaded tree."""
+    ids = {top.id}
+    for dept, _depth in tree:  # parents come before their children in tree order
+        if dept.parent_id in ids:
+            ids.add(dept.id)
+    return ids
 
 
 # Jinja globals rather than a context processor: the talk pages' shared tab macro (imported
@@ -121,7 +133,8 @@ def due():
 def compliance():
     if not ob.may_view_compliance(current_user):
         abort(404)
-    form = _month_form(with_departments=True)
+    tree = department_tree()
+    form = _month_form(tree)
     month = form.chosen_month(_this_month())
     department = None
     if form.department.errors:  # not a number: WTForms' own words would be English
@@ -131,7 +144,8 @@ def compliance():
         if department is None or not ob.can_view_compliance(current_user, department):
             form.department.errors = [_("你不能查看该部门的执行情况。")]
             department = None
-    rows = ob.compliance(current_user, month, department)
+    rows = ob.compliance(current_user, month, department,
+                         subtree=_subtree_ids(tree, department) if department else None)
     departments = ob.by_department(rows)
     return render_template("meetings/compliance.html", form=form, month=month, rows=rows,
                            departments=departments,
@@ -143,7 +157,8 @@ def compliance():
 
 @bp.route("/compliance/<id:user_id>")
 def compliance_person(user_id: int):
-    person = db.session.get(User, user_id)
+    # Roles are not shown here: no second statement for them.
+    person = db.session.get(User, user_id, options=[lazyload(User.role_rows)])
     if person is None or not ob.can_view_compliance(current_user, person):
         abort(404)
     form = _month_form()

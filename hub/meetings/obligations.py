@@ -22,8 +22,19 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from hub.common.models import get_setting, set_setting
 from hub.common.months import Month
@@ -64,7 +75,6 @@ from hub.meetings.obligation_models import (
 from hub.notifications.services import notify
 from hub.org.models import Department, ReportingLine, User, UserRole
 from hub.org.services import (
-    department_subtree,
     manager_of,
     skip_level_of,
 )
@@ -106,11 +116,34 @@ class ObligationError(ValueError):
 def reporting_lookup() -> cadence.ManagerOn:
     """``manager_on(user_id, day)`` from the reporting-line history: the line valid on that
     company-local day; nobody before a person's first line."""
+    return _manager_on(db.session.execute(
+        select(ReportingLine.user_id, ReportingLine.manager_id, ReportingLine.valid_from,
+               ReportingLine.valid_to).order_by(ReportingLine.valid_from, ReportingLine.id)))
+
+
+def _people_and_lines() -> tuple[dict[int, User], cadence.ManagerOn]:
+    """Everybody with their department, and ``reporting_lookup``, in one statement (a row
+    per reporting line; the items, pages and exports show names and departments, never
+    roles)."""
+    users: dict[int, User] = {}
+    lines = []
+    for user, manager_id, start, end in db.session.execute(
+            select(User, ReportingLine.manager_id, ReportingLine.valid_from,
+                   ReportingLine.valid_to)
+            .outerjoin(ReportingLine, ReportingLine.user_id == User.id)
+            .options(joinedload(User.department), lazyload(User.role_rows))
+            .order_by(ReportingLine.valid_from, ReportingLine.id)):
+        users[user.id] = user
+        if start is not None:
+            lines.append((user.id, manager_id, start, end))
+    return users, _manager_on(lines)
+
+
+def _manager_on(rows) -> cadence.ManagerOn:
+    """``manager_on`` from (user id, manager id, valid from, valid to) rows in the order of
+    their start."""
     lines: dict[int, list[tuple[date, date | None, int | None]]] = defaultdict(list)
-    for user_id, manager_id, start, end in db.session.execute(
-            select(ReportingLine.user_id, ReportingLine.manager_id, ReportingLine.valid_from,
-                   ReportingLine.valid_to).order_by(ReportingLine.valid_from,
-                                                    ReportingLine.id)):
+    for user_id, manager_id, start, end in rows:
         lines[user_id].append((local_date(start), local_date(end) if end else None,
                                manager_id))
 
@@ -249,18 +282,47 @@ def _meetings_between(first: date, last: date) -> list[tuple[SimpleNamespace, fr
     return [(m, frozenset(ids)) for m, ids in found.values()]
 
 
+def _talks_and_meetings(talks_first: date, talks_last: date, meetings_first: date,
+                        meetings_last: date) -> tuple[list, list]:
+    """``_talks_between`` and ``_meetings_between`` in one statement (UNION ALL)."""
+    t_start, t_end = _day_bounds_utc(talks_first, talks_last)
+    m_start, m_end = _day_bounds_utc(meetings_first, meetings_last)
+    talks = (select(literal("t").label("source"), TalkLog.id, TalkLog.kind,
+                    TalkLog.held_at.label("at"), TalkLog.number,
+                    cast(null(), DateTime).label("created_at"), TalkParticipant.user_id)
+             .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
+             .where(TalkLog.held_at >= t_start, TalkLog.held_at < t_end))
+    meetings = (select(literal("m"), Meeting.id, Meeting.kind, Meeting.start_at,
+                       cast(null(), String), Meeting.created_at, MeetingParticipant.user_id)
+                .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+                .where(Meeting.start_at >= m_start, Meeting.start_at < m_end,
+                       Meeting.status.in_(PLANNED_STATUSES)))
+    both = union_all(talks, meetings).subquery()
+    found: dict[tuple[str, int], tuple[SimpleNamespace, set[int]]] = {}
+    for source, row_id, kind, at, number, created_at, user_id in db.session.execute(
+            select(both).order_by(both.c.source, both.c.at, both.c.id)):
+        row = found.get((source, row_id))
+        if row is None:
+            item = SimpleNamespace(id=row_id, kind=kind, held_at=at, number=number) \
+                if source == "t" else SimpleNamespace(id=row_id, kind=kind, start_at=at,
+                                                      created_at=created_at)
+            row = found[(source, row_id)] = (item, set())
+        row[1].add(user_id)
+    talks_found = [(t, frozenset(ids)) for (source, _id), (t, ids) in found.items()
+                   if source == "t"]
+    meetings_found = [(m, frozenset(ids)) for (source, _id), (m, ids) in found.items()
+                      if source == "m"]
+    return talks_found, meetings_found
+
+
 def compute_items(first: date, last: date, *, today: date | None = None,
                   ending: bool = False) -> list[Item]:
     """Every obligation whose window overlaps [first, last] (``ending``: ends in it), with
     its status on ``today``.  Open occasion talks and appeals are listed until they are
     held, whatever their window."""
     today = today or local_date(utcnow())
-    manager_on = reporting_lookup()
+    users, manager_on = _people_and_lines()
     cal = WorkCalendar(first - timedelta(days=100), last + timedelta(days=100))
-    # Everybody with their department in one statement: the items, pages and exports show
-    # names and departments, never roles.
-    users = {u.id: u for u in db.session.scalars(
-        select(User).options(joinedload(User.department), lazyload(User.role_rows)))}
     routine = _routine_owed(first, last, manager_on, cache(cal.is_working),
                             [u.id for u in users.values() if u.active])
 
@@ -269,8 +331,8 @@ def compute_items(first: date, last: date, *, today: date | None = None,
 
     span_start = min([o.period_start for o in routine] + [first - timedelta(days=100)])
     span_end = max([o.period_end for o in routine] + [last])
-    talks = _talks_between(span_start, max(span_end, today))
-    meetings = _meetings_between(span_start, max(span_end, today + timedelta(days=370)))
+    talks, meetings = _talks_and_meetings(span_start, max(span_end, today), span_start,
+                                          max(span_end, today + timedelta(days=370)))
     held = [Held(t.kind, ids, local_date(t.held_at), t.id) for t, ids in talks]
     planned = [Planned(m.kind, ids, local_date(m.start_at), m.id) for m, ids in meetings]
     numbers = {t.id: t.number for t, _ids in talks}
@@ -287,8 +349,11 @@ def compute_items(first: date, last: date, *, today: date | None = None,
                           meeting_id=s.meeting_id, days_off=o.days_off,
                           on_days_off=o.on_days_off, ref_id=o.ref_id,
                           departments=o.departments))
-    items += _occasion_items(first, last, today, held, planned, numbers, wanted, ending)
-    items += _appeal_items(first, last, today, held, meetings, numbers, wanted, ending)
+    occasions, appeals = _occasions_and_appeals(users)
+    items += _occasion_items(first, last, today, held, planned, numbers, wanted, ending,
+                             occasions)
+    items += _appeal_items(first, last, today, held, meetings, numbers, wanted, ending,
+                           appeals)
     # The quarter's skip-level talks after the month's windows, each group by date.
     items.sort(key=lambda i: ((i.window_end - i.window_start).days > 31, i.window_end,
                               i.window_start, i.kind, i.senior.name, i.junior.name))
@@ -300,20 +365,42 @@ def _first_talk(held: list[Held], kind: str, pair: frozenset[int], since: date) 
                  and h.day >= since), None)
 
 
-def _occasion_items(first, last, today, held, planned, numbers, wanted, ending) -> list[Item]:
+def _occasions_and_appeals(users: dict[int, User]) -> tuple[list, list]:
+    """Every occasion talk (with the held time of the talk log that closed it) and every
+    appeal, as plain rows with their people from ``users``: one statement (UNION ALL)."""
+    closing = aliased(TalkLog)
+    occasions = (select(literal("o").label("source"), OccasionTalk.id, OccasionTalk.kind,
+                        OccasionTalk.manager_id.label("senior_id"), OccasionTalk.employee_id,
+                        OccasionTalk.due_date, OccasionTalk.reason,
+                        OccasionTalk.opened_at.label("at"), OccasionTalk.closed_by_talk_id,
+                        closing.held_at.label("closed_held_at"),
+                        cast(null(), DateTime).label("schedule_due_at"))
+                 .outerjoin(closing, closing.id == OccasionTalk.closed_by_talk_id))
+    appeals = select(literal("a"), Appeal.id, cast(null(), String), Appeal.superior_id,
+                     Appeal.employee_id, cast(null(), Date), Appeal.reason, Appeal.filed_at,
+                     cast(null(), Integer), cast(null(), DateTime), Appeal.schedule_due_at)
+    both = union_all(occasions, appeals).subquery()
+    found: dict[str, list] = {"o": [], "a": []}
+    for row in db.session.execute(select(both).order_by(
+            both.c.source, both.c.due_date, both.c.at, both.c.id)).mappings():
+        senior, employee = users[row["senior_id"]], users[row["employee_id"]]
+        found[row["source"]].append(SimpleNamespace(
+            **row, manager=senior, manager_id=senior.id, superior=senior,
+            superior_id=senior.id, employee=employee, filed_at=row["at"],
+            opened_at=row["at"]))
+    return found["o"], found["a"]
+
+
+def _occasion_items(first, last, today, held, planned, numbers, wanted, ending,
+                    rows) -> list[Item]:
     items = []
-    rows = list(db.session.scalars(select(OccasionTalk).order_by(OccasionTalk.due_date)))
-    wanted_ids = {r.closed_by_talk_id for r in rows if r.closed_by_talk_id}
-    closings = {t.id: t for t in db.session.scalars(
-        select(TalkLog).where(TalkLog.id.in_(wanted_ids)))} if wanted_ids else {}
     for row in rows:
         opened = local_date(row.opened_at)
         pair = frozenset((row.manager_id, row.employee_id))
         talk = _first_talk(held, row.kind, pair, opened)
         if row.closed_by_talk_id and (talk is None or talk.talk_id != row.closed_by_talk_id):
-            closing = closings.get(row.closed_by_talk_id)
-            talk = Held(row.kind, pair, local_date(closing.held_at), closing.id) \
-                if closing else talk
+            talk = Held(row.kind, pair, local_date(row.closed_held_at),
+                        row.closed_by_talk_id) if row.closed_held_at else talk
         open_now = talk is None
         if not (wanted(opened, row.due_date) or (open_now and not ending and opened <= last)):
             continue
@@ -337,9 +424,10 @@ def _occasion_items(first, last, today, held, planned, numbers, wanted, ending) 
     return items
 
 
-def _appeal_items(first, last, today, held, meetings, numbers, wanted, ending) -> list[Item]:
+def _appeal_items(first, last, today, held, meetings, numbers, wanted, ending,
+                  appeals) -> list[Item]:
     items = []
-    for appeal in db.session.scalars(select(Appeal).order_by(Appeal.filed_at)):
+    for appeal in appeals:
         filed, due = local_date(appeal.filed_at), local_date(appeal.schedule_due_at)
         pair = frozenset((appeal.superior_id, appeal.employee_id))
         talk = _first_talk(held, "skip_level", pair, filed)
@@ -417,15 +505,17 @@ def quarter_range(month: Month) -> tuple[date, date]:
 
 
 def compliance(viewer: User, month: Month, department: Department | None = None, *,
-               today: date | None = None) -> list[ComplianceRow]:
+               today: date | None = None, subtree: set[int] | None = None
+               ) -> list[ComplianceRow]:
     """Talks owed, held, overdue per manager in the month and in its quarter (obligations
     counted in the month or quarter their window ends in), for the managers ``viewer`` may
     follow, within ``department``'s subtree when given; without the skip-level talks that
-    go around ``viewer`` (``hub.meetings.access``)."""
+    go around ``viewer`` (``hub.meetings.access``).  ``subtree``: the ids of
+    ``department`` and everything under it, when the caller has them already."""
     q_first, q_last = quarter_range(month)
     m_first, m_last = month.first_day, month.next.first_day - timedelta(days=1)
     scope = compliance_scope(viewer)
-    dept_ids = {d.id for d in department_subtree(department)} if department else None
+    dept_ids = (subtree or _subtree_ids(department)) if department else None
     rows: dict[int, ComplianceRow] = {}
     for item in compute_items(q_first, q_last, today=today, ending=True):
         if item.source == "appeal":
@@ -443,6 +533,15 @@ def compliance(viewer: User, month: Month, department: Department | None = None,
             row.month.add(item)
     return sorted(rows.values(), key=lambda r: (-r.month.overdue, -r.quarter.overdue,
                                                 r.manager.department_id, r.manager.name))
+
+
+def _subtree_ids(department: Department) -> set[int]:
+    """The department and everything under it, walked in SQL (one statement, whatever the
+    depth)."""
+    tree = select(Department.id).where(Department.id == department.id).cte(
+        "subtree", recursive=True)
+    tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
+    return set(db.session.scalars(select(tree.c.id)))
 
 
 @dataclass
@@ -463,9 +562,7 @@ def by_department(rows: Iterable[ComplianceRow]) -> list[DepartmentCompliance]:
         for mine, theirs in ((total.month, row.month), (total.quarter, row.quarter)):
             for name in ("owed", "held", "late", "overdue", "due", "scheduled"):
                 setattr(mine, name, getattr(mine, name) + getattr(theirs, name))
-    order = {d.id: i for i, d in enumerate(db.session.scalars(
-        select(Department).order_by(Department.sort_order, Department.id)))}
-    return sorted(totals.values(), key=lambda t: order.get(t.department.id, 0))
+    return sorted(totals.values(), key=lambda t: (t.department.sort_order, t.department.id))
 
 
 def person_items(person: User, month: Month, *,
@@ -729,7 +826,24 @@ def summary_rows(month: Month, *, today: date | None = None) -> tuple[list[Summa
     first, last = month.first_day, month.next.first_day - timedelta(days=1)
     items = [i for i in compute_items(first, last, today=today, ending=True)
              if i.source != "appeal"]
-    depts = {d.id: d for d in db.session.scalars(select(Department))}
+    # Every department in order, each with the talk logs its people held in the month
+    # (count and minutes, as correlated subqueries): one statement.
+    start, end = _day_bounds_utc(first, last)
+    logged = (select(TalkLog.id, TalkLog.duration_minutes)
+              .join(User, User.id == TalkLog.author_id)
+              .where(User.department_id == Department.id, TalkLog.held_at >= start,
+                     TalkLog.held_at < end))
+    ordered, talks = [], {}
+    for dept, n, minutes in db.session.execute(
+            select(Department,
+                   logged.with_only_columns(func.count(TalkLog.id)).scalar_subquery(),
+                   logged.with_only_columns(func.coalesce(
+                       func.sum(TalkLog.duration_minutes), 0)).scalar_subquery())
+            .order_by(Department.sort_order, Department.id)):
+        ordered.append(dept)
+        if n:
+            talks[dept.id] = (n, int(minutes))
+    depts = {d.id: d for d in ordered}
     rows: dict[int, SummaryRow] = {}
     for item in items:
         row = rows.setdefault(item.senior.department_id,
@@ -738,17 +852,10 @@ def summary_rows(month: Month, *, today: date | None = None) -> tuple[list[Summa
         row.held += item.status == "held"
         row.late += item.status == "held" and item.late
         row.overdue += item.status == "overdue"
-    start, end = _day_bounds_utc(first, last)
-    for dept_id, n, minutes in db.session.execute(
-            select(User.department_id, func.count(TalkLog.id),
-                   func.coalesce(func.sum(TalkLog.duration_minutes), 0))
-            .join(User, User.id == TalkLog.author_id)
-            .where(TalkLog.held_at >= start, TalkLog.held_at < end)
-            .group_by(User.department_id)):
+    for dept_id, (n, minutes) in talks.items():
         row = rows.setdefault(dept_id, SummaryRow(depts[dept_id]))
-        row.talks_logged, row.minutes = n, int(minutes)
-    order = {d.id: i for i, d in enumerate(
-        db.session.scalars(select(Department).order_by(Department.sort_order, Department.id)))}
+        row.talks_logged, row.minutes = n, minutes
+    order = {d.id: i for i, d in enumerate(ordered)}
     return sorted(rows.values(), key=lambda r: order.get(r.department.id, 0)), items
 
 

@@ -29,7 +29,7 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, event, false, func, inspect, or_, select, true
+from sqlalchemy import Select, and_, event, exists, false, func, inspect, or_, select, true
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -429,12 +429,23 @@ def report_viewer_ids(reports: Iterable[Report]) -> dict[int, set[int]]:
     return viewers
 
 
+def unit_member_clause(user: User):
+    """SQL: ``user`` is a member of a handling unit (``handles_reports`` for an active
+    person; the header asks it with its counts)."""
+    return exists().where(UnitMembership.user_id == user.id)
+
+
 def handles_reports(user: User) -> bool:
     """Members of a handling unit have a triage queue (empty while nothing is theirs, e.g.
     the fallback unit); everybody else has none."""
     if not user.is_authenticated or not user.active:
         return False
     facts = _facts()
+    if not facts.units_loaded:
+        from hub.main.header import header_of, is_signed_in_person  # the app layer
+
+        if is_signed_in_person(user):
+            return header_of(user).handles_reports
     facts.load_units()
     return any(person.id == user.id for people in facts.members.values() for person in people)
 
