@@ -495,7 +495,8 @@ def visible_items(viewer: User, items: Iterable[Any]) -> list[Any]:
 
 def todo_for(user: User, now=None) -> list[Select]:
     """What waits for ``user`` here (``hub.common.todo`` rows): meetings they are invited to
-    and have not answered (while they can still answer: ``can_respond``), talk records of
+    and have not answered, or organize and somebody proposed another time (while they can
+    still answer: ``can_respond``), talk records of
     others they have not acknowledged (``can_acknowledge``), and the
     action items they own that are not done.  The title is the other person's name (the
     organizer, the author) or the item's text — what the participant sees anyway.  The
@@ -509,6 +510,11 @@ def todo_for(user: User, now=None) -> list[Select]:
         return []
     now = now or utcnow()
     organizer, author = aliased(User), aliased(User)
+    proposer = (select(author.name).join(MeetingParticipant,
+                                         MeetingParticipant.user_id == author.id)
+                .where(MeetingParticipant.meeting_id == Meeting.id,
+                       MeetingParticipant.response == "proposed")
+                .order_by(MeetingParticipant.id).limit(1).scalar_subquery())
     return [
         todo_select("meeting_answer", Meeting.id, title=organizer.name, due_at=Meeting.start_at)
         .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
@@ -516,6 +522,11 @@ def todo_for(user: User, now=None) -> list[Select]:
         .where(MeetingParticipant.user_id == user.id, MeetingParticipant.response == "pending",
                Meeting.organizer_id != user.id, Meeting.status != "cancelled",
                Meeting.start_at > now),
+        todo_select("meeting_answer", Meeting.id, title=proposer, due_at=Meeting.start_at)
+        .where(Meeting.organizer_id == user.id, Meeting.status != "cancelled",
+               Meeting.start_at > now, exists().where(
+                   MeetingParticipant.meeting_id == Meeting.id,
+                   MeetingParticipant.response == "proposed")),
         todo_select("talk_acknowledge", TalkLog.id, number=TalkLog.number, title=author.name)
         .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
         .join(author, author.id == TalkLog.author_id)

@@ -154,3 +154,19 @@ def test_the_workbench_costs_the_same_statements_with_few_and_many_items(app, cl
         assert few == many, (who, few, many)
         own = many - (len(obligations) if who == "sales_lead" else 0)
         assert own <= MAX_STATEMENTS, (who, many, len(obligations))
+
+
+def test_the_organizer_answers_another_time_proposed(app, client, demo, login):
+    from hub.meetings.services import respond
+
+    lead, sales1 = demo["sales_lead"], demo["sales1"]
+    meeting = propose_meeting(lead, kind="one_on_one", with_user_ids=[sales1.id],
+                              start_at=window_start("one_on_one"), duration_minutes=20)
+    respond(meeting, sales1, "propose", start_at=meeting.start_at + timedelta(hours=1))
+    db.session.commit()
+    login(client, lead)
+    assert ("meeting_answer", meeting.id) in page_items(client)
+    assert sales1.name in client.get("/").get_data(as_text=True)
+    respond(meeting, lead, "accept")
+    db.session.commit()
+    assert ("meeting_answer", meeting.id) not in page_items(client)
