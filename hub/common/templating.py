@@ -3,18 +3,117 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from babel import dates
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask.globals import _cv_app
+from flask_babel import get_locale, get_timezone, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from hub.common.i18n import available_languages
 from hub.common.time import to_local
 
+# --- the request's locale, timezone and catalogue, looked up once ------------------------
+#
+# Flask-Babel keeps them per request in ``g._flask_babel`` but reaches them through three
+# to ten context-local look-ups per translated string or formatted date (a page has
+# hundreds).  These read its namespace directly and fall back to Flask-Babel whenever it
+# has not decided yet, so that ``force_locale`` and ``refresh`` keep working: the cache is
+# keyed on the very locale and domain objects Flask-Babel holds.
+
+
+def _babel_namespace() -> dict | None:
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        return None
+    namespace = app_ctx.g.__dict__.get("_flask_babel")
+    return namespace.__dict__ if namespace is not None else None
+
+
+def request_translations():
+    """``flask_babel.get_translations()``, from the request's cache after the first call."""
+    babel = _babel_namespace()
+    if babel is not None:
+        cached = babel.get("hub_translations")
+        if cached is not None and cached[0] is babel.get("babel_locale") \
+                and cached[1] is babel.get("babel_domain"):
+            return cached[2]
+    found = get_translations()
+    babel = _babel_namespace()
+    if babel is not None and babel.get("babel_locale") is not None:
+        babel["hub_translations"] = (babel["babel_locale"], babel.get("babel_domain"), found)
+    return found
+
+
+def _locale_and_timezone():
+    babel = _babel_namespace()
+    if babel is not None:
+        locale, tzinfo = babel.get("babel_locale"), babel.get("babel_tzinfo")
+        if locale is not None and tzinfo is not None:
+            return locale, tzinfo
+    return get_locale(), get_timezone()
+
 
 def localtime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """A stored (naive UTC) timestamp in the company's timezone."""
+    """A stored (naive UTC) timestamp in the company's timezone (what
+    ``flask_babel.format_datetime(to_local(value), fmt)`` gives, without its look-ups)."""
     if value is None:
         return ""
-    return format_datetime(to_local(value), fmt)
+    locale, tzinfo = _locale_and_timezone()
+    return dates.format_datetime(to_local(value), fmt, tzinfo=tzinfo, locale=locale)
+
+
+def _format(rv, variables: dict):
+    # Jinja's new-style gettext always formats (``%%`` becomes ``%``); without variables
+    # and without a ``%`` that is the string itself, so it is skipped.
+    return rv % variables if variables or "%" in rv else rv
+
+
+def install_gettext(app: Flask) -> None:
+    """Jinja's ``_``/``gettext``/``ngettext``/``pgettext``/``npgettext`` as Flask-Babel
+    installs them (new style: autoescaped, ``%(name)s`` variables), reading the request's
+    catalogue once (``request_translations``)."""
+    env = app.jinja_env
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        rv = request_translations().ugettext(__string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return _format(rv, variables)
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        rv = request_translations().ungettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def pgettext(__context, __string_ctx, __string, **variables):
+        variables.setdefault("context", __string_ctx)
+        rv = request_translations().upgettext(__string_ctx, __string)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    @pass_context
+    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
+        variables.setdefault("context", __string_ctx)
+        variables.setdefault("num", __num)
+        rv = request_translations().unpgettext(__string_ctx, __singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            rv = Markup(rv)
+        return rv % variables
+
+    # ``install_gettext_callables`` first, so that the i18n extension compiles ``{% trans %}``
+    # blocks in the new style; then the globals it set are replaced by the functions above.
+    env.install_gettext_callables(gettext=lambda s: s, ngettext=lambda s, p, n: s,
+                                  pgettext=lambda c, s: s, npgettext=lambda c, s, p, n: s,
+                                  newstyle=True)
+    env.globals.update(gettext=gettext, ngettext=ngettext, pgettext=pgettext,
+                       npgettext=npgettext, _=gettext)
 
 
 def set_unread_counter(app: Flask, count: Callable[[object], int]) -> None:
@@ -25,6 +124,7 @@ def set_unread_counter(app: Flask, count: Callable[[object], int]) -> None:
 
 
 def configure_jinja(app: Flask) -> None:
+    install_gettext(app)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.add_extension("jinja2.ext.do")
 
