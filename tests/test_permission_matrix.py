@@ -250,6 +250,9 @@ ROUTES = {
     "api_compliance.compliance": "api-talk-compliance",
     "search.index": "login",
     "api_search.search_archive": "api-token",
+    "api_notifications.list_notifications": "api-token",
+    "api_notifications.read_all": "api-token",
+    "api_workbench.my_todo": "api-token",
     # The GM dashboard: the GM office and HR's head (of CALLERS the GM office only;
     # tests/dashboard checks every demo person).
     "dashboard.index": "gm-office",
