@@ -456,10 +456,14 @@ def escalate_overdue(now: datetime | None = None) -> int:
     day later: the whole GM office is told.  Each level fires once per assignment."""
     now = now or utcnow()
     count = 0
-    for letter in db.session.scalars(select(Letter).where(overdue_clause(now))):
-        due = letter.accept_due_at if letter.status == "submitted" else letter.due_at
+    letters = list(db.session.scalars(select(Letter).where(
+        overdue_clause(now), Letter.escalation_level < 2)))  # level 2 is the last
+    dues = [letter.accept_due_at if letter.status == "submitted" else letter.due_at
+            for letter in letters]
+    cal = WorkCalendar(min(map(local_date, dues)), max(map(local_date, dues))
+                       + timedelta(days=30)) if letters else None
+    for letter, due in zip(letters, dues):
         level = 1
-        cal = WorkCalendar(local_date(due), local_date(due) + timedelta(days=30))
         next_working = local_date(due) + timedelta(days=1)
         while not cal.is_working(next_working):
             next_working += timedelta(days=1)

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from hub.common.months import Month
 from hub.common.spreadsheets import workbook
@@ -189,8 +190,11 @@ def _assignments(start_utc: datetime, end_utc: datetime) -> list[_Assignment]:
     """Every spell with a department that could touch the month, oldest first."""
     assigned_before_end = select(LetterEvent.letter_id).where(
         LetterEvent.action.in_(ASSIGNING), LetterEvent.at < end_utc)
-    events = db.session.scalars(
-        select(LetterEvent).join(Letter, LetterEvent.letter_id == Letter.id)
+    # Plain rows, not ORM objects: the spells of every letter still open count.
+    events = db.session.execute(
+        select(LetterEvent.letter_id, LetterEvent.action, LetterEvent.at,
+               LetterEvent.department_id, LetterEvent.due_at)
+        .join(Letter, LetterEvent.letter_id == Letter.id)
         .where(LetterEvent.letter_id.in_(assigned_before_end),
                or_(Letter.resolved_at.is_(None), Letter.resolved_at >= start_utc),
                LetterEvent.action.in_((*ASSIGNING, "resolve")))
@@ -220,9 +224,11 @@ def _department_rows(start_utc: datetime, end_utc: datetime,
             figures["overdue_in_month"] += 1
         if spell.end is None and spell.due_at is not None and spell.due_at < now:
             figures["overdue_now"] += 1
-    rows = [DepartmentRow(db.session.get(Department, dept_id), **figures)
-            for dept_id, figures in counts.items() if any(figures.values())]
-    return sorted(rows, key=lambda r: (r.department.sort_order, r.department.name))
+    wanted = {dept_id for dept_id, figures in counts.items() if any(figures.values())}
+    departments = db.session.scalars(select(Department).where(Department.id.in_(wanted))
+                                     .order_by(Department.sort_order, Department.name)) \
+        if wanted else []
+    return [DepartmentRow(dept, **counts[dept.id]) for dept in departments]
 
 
 # --- the export ------------------------------------------------------------------------
@@ -231,7 +237,7 @@ def letters_filed_in(month: Month) -> list[Letter]:
     return list(db.session.scalars(
         select(Letter).where(Letter.filed_on >= month.first_day,
                              Letter.filed_on < month.next.first_day)
-        .order_by(Letter.year, Letter.seq)))
+        .order_by(Letter.year, Letter.seq).options(joinedload(Letter.department))))
 
 
 def export_workbook(stats: MonthlyStats, now: datetime | None = None) -> bytes:

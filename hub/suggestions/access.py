@@ -742,6 +742,14 @@ def can_complete_rectification(user: User, rect: Rectification) -> bool:
     return rect.status == "requested" and head is not None and head.id == user.id
 
 
+def overdue_clause(now: datetime):
+    """SQL: ``overdue_reasons`` is not empty (the lists' 超期 filter, the escalation job)."""
+    return Report.status.in_(OPEN) & or_(
+        (Report.status == "submitted") & (Report.ack_due_at < now),
+        Report.feedback_due_at < now,
+        Report.handle_due_at < now)
+
+
 def overdue_reasons(report: Report, now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     reasons = []

@@ -62,6 +62,7 @@ from hub.suggestions.access import (  # noqa: F401 (re-exported)
     is_reviewer,
     is_team_head,
     may_rectify,
+    overdue_clause,
     overdue_reasons,
     report_viewer_ids,
     suppress_small,
@@ -70,6 +71,7 @@ from hub.suggestions.access import (  # noqa: F401 (re-exported)
     visible_events,
     visible_report_ids,
     visible_reports,
+    visible_stmt,
 )
 from hub.suggestions.labels import (  # noqa: F401 (re-exported)
     ACTION_LABELS,
@@ -690,7 +692,11 @@ def escalate_overdue(now: datetime | None = None) -> int:
     department head and handlers when a rectification is late."""
     now = now or utcnow()
     count = 0
-    for report in db.session.scalars(select(Report).where(Report.status.in_(OPEN))):
+    # Only the reports with a level still to reach: overdue and not told yet, or past the
+    # feedback deadline (level 2) and told of level 1 at most.
+    for report in db.session.scalars(select(Report).where(overdue_clause(now), or_(
+            Report.escalation_level < 1,
+            (Report.escalation_level < 2) & (Report.feedback_due_at < now)))):
         reasons = overdue_reasons(report, now)
         level = 2 if "feedback" in reasons else (1 if reasons else 0)
         if level <= report.escalation_level:
@@ -735,21 +741,18 @@ def filter_reports(stmt: Select, *, kind: str | None = None, status: str | None 
     if urgency:
         stmt = stmt.where(Report.urgency == urgency)
     if overdue:
-        now = now or utcnow()
-        stmt = stmt.where(Report.status.in_(OPEN), or_(
-            (Report.status == "submitted") & (Report.ack_due_at < now),
-            Report.feedback_due_at < now,
-            Report.handle_due_at < now))
+        stmt = stmt.where(overdue_clause(now or utcnow()))
     return stmt
 
 
 def reward_list(user: User, year: int) -> list[Report]:
     """Suggestions of ``year`` that were adopted (年终酌情奖励), as far as the caller may
     see them; a suggestion answered or closed after adoption still counts."""
+    return list(db.session.scalars(rewards_stmt(user, year).order_by(Report.number)))
+
+
+def rewards_stmt(user: User, year: int) -> Select:
+    """``reward_list`` as one query (who may see what in SQL: ``visible_stmt``)."""
     adopted = select(ReportEvent.report_id).where(ReportEvent.action == "adopt")
-    ids = visible_report_ids(user, select(Report).where(
+    return visible_stmt(user, select(Report).where(
         Report.kind == "suggestion", Report.year == year, Report.id.in_(adopted)))
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Report).where(Report.id.in_(ids))
-                                   .order_by(Report.number)))

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import extract, func, select
 
 from hub.common.small_cells import LARGE, SMALL, protect
 from hub.common.spreadsheets import workbook
@@ -108,24 +108,31 @@ class ReportStats:
         return self.by_department is None
 
 
-def visible_reports_of(user: User, year: int) -> list[Report]:
-    ids = list(db.session.scalars(select(Report.id).where(Report.year == year,
-                                                          countable_clause(user))))
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Report).where(Report.id.in_(ids))))
-
-
 def report_stats(user: User, year: int) -> ReportStats:
-    """The year's reports as ``user`` may count them (filed in ``year``)."""
-    reports = visible_reports_of(user, year)
-    kinds = Counter(r.kind for r in reports)
-    months = Counter(r.filed_on.month for r in reports)
-    statuses = Counter(r.status for r in reports)
-    departments = Counter(r.author_department_id for r in reports
-                          if not r.anonymous and r.author_department_id is not None)
+    """The year's reports as ``user`` may count them (filed in ``year``): counted in SQL
+    (one grouped statement over ``countable_clause``), whatever the number of reports."""
+    kinds: Counter = Counter()
+    months: Counter = Counter()
+    statuses: Counter = Counter()
+    departments: Counter = Counter()
+    total = anonymous = 0
+    month = extract("month", Report.filed_on)
+    for kind, filed_month, status, is_anonymous, dept_id, n in db.session.execute(
+            select(Report.kind, month, Report.status, Report.anonymous,
+                   Report.author_department_id, func.count(Report.id))
+            .where(Report.year == year, countable_clause(user))
+            .group_by(Report.kind, month, Report.status, Report.anonymous,
+                      Report.author_department_id)):
+        kinds[kind] += n
+        months[int(filed_month)] += n
+        statuses[status] += n
+        total += n
+        if is_anonymous:
+            anonymous += n
+        elif dept_id is not None:
+            departments[dept_id] += n
     stats = ReportStats(
-        year=year, total=len(reports), anonymous=sum(1 for r in reports if r.anonymous),
+        year=year, total=total, anonymous=anonymous,
         by_kind=[(k, kinds[k]) for k in KINDS],
         by_month=[(m, months[m]) for m in range(1, 13)],
         by_status=[(s, statuses[s]) for s in STATUSES])

@@ -16,13 +16,15 @@ URLs::
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 
@@ -34,8 +36,8 @@ from hub.org.directory import Page
 from hub.org.models import HandlingUnit
 from hub.suggestions import bp
 from hub.suggestions.access import audit_stmt, can_view_rewards, report_desk
-from hub.suggestions.models import ReportAudit
-from hub.suggestions.services import SMALL_CELL, can_view_report_stats, reward_list
+from hub.suggestions.models import Report, ReportAudit
+from hub.suggestions.services import SMALL_CELL, can_view_report_stats, rewards_stmt
 from hub.suggestions.stats import (
     AUDIT_ACTIONS,
     FIRST_YEAR,
@@ -45,12 +47,12 @@ from hub.suggestions.stats import (
     readable_audit_units,
     report_numbers,
     report_stats,
-    reward_total,
     rewards_workbook,
     stats_workbook,
 )
 
 AUDIT_PER_PAGE = 100
+REWARDS_PER_PAGE = 100
 
 #: Which oversight tabs a person sees (the pages themselves check again).
 bp.add_app_template_global(can_view_report_stats, "report_stats_allowed")
@@ -124,9 +126,18 @@ def rewards():
     only, which is audited."""
     form = _year_form(can_view_rewards)
     year = form.chosen_year()
-    reports = reward_list(current_user, year)
-    return render_template("suggestions/rewards.html", form=form, year=year, reports=reports,
-                           total=reward_total(reports), this_year=local_date(utcnow()).year)
+    stmt = rewards_stmt(current_user, year)
+    # The count and the sum of the whole list in SQL, and one page of it.
+    count, total = db.session.execute(stmt.with_only_columns(
+        func.count(Report.id), func.coalesce(func.sum(Report.reward_amount), 0))
+        .order_by(None)).one()
+    number = max(1, min(request.args.get("page", 1, type=int), 10_000))
+    rows = db.session.scalars(stmt.order_by(Report.number).limit(REWARDS_PER_PAGE)
+                              .offset((number - 1) * REWARDS_PER_PAGE).options(lazyload("*")))
+    page = Page(list(rows), count, number, REWARDS_PER_PAGE)
+    return render_template("suggestions/rewards.html", form=form, year=year,
+                           reports=page.items, page=page, total=Decimal(total),
+                           this_year=local_date(utcnow()).year)
 
 
 @bp.route("/rewards.xlsx")

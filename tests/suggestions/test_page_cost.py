@@ -102,3 +102,39 @@ def test_list_pages_run_a_fixed_number_of_statements(app, demo, login, bearer):
         assert few[page][0] == many[page][0], (page, few[page][0], many[page][0])
     over = {page: sql for page, (sql, _objects) in many.items() if sql > 12}
     assert not over, over
+
+
+def test_oversight_pages_count_in_sql(app, demo, login, bearer):
+    """The statistics count the year in SQL (no report loaded, whatever the year holds);
+    the reward list loads one page of its adopted suggestions (the count and the sum come
+    from SQL), the same page with 400 and with 5 000 reports in the database."""
+    add_reports(demo, 400, 1)  # 133 adopted suggestions: more than a page of rewards
+    small = cost(app, demo, login, bearer, OVERSIGHT)
+    add_reports(demo, 4_600, 401)
+    large = cost(app, demo, login, bearer, OVERSIGHT)
+    assert large == small
+    stats_statements, stats_objects = large[("hr_head", "/suggestions/stats")]
+    assert stats_objects <= 20  # the person, their session and departments: no report
+    rewards_statements, rewards_objects = large[("hr_head", "/suggestions/rewards")]
+    assert 100 <= rewards_objects <= 100 + 20
+
+
+def test_escalation_reads_only_the_overdue_reports(app, demo):
+    """The overdue job selects in SQL: 5 000 open reports within their deadlines load
+    nothing; one past its acknowledgement deadline is the one report it reads (and tells)."""
+    from hub.suggestions.services import escalate_overdue
+
+    add_reports(demo, 5_000, 1)
+    escalate_overdue()  # whatever the demo holds overdue is told once, here
+    db.session.commit()
+    with loaded_objects() as objects:
+        assert escalate_overdue() == 0
+    assert "Report" not in objects
+    late = db.session.scalar(select(Report).where(Report.seq == 1))
+    late.status, late.ack_due_at = "submitted", utcnow() - timedelta(hours=1)
+    db.session.commit()
+    db.session.expunge_all()
+    with loaded_objects() as objects:
+        assert escalate_overdue() == 1
+    assert objects.count("Report") == 1
+    db.session.rollback()
