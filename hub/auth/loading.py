@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from hub.auth.access import is_anonymous_endpoint, leaves_no_activity
@@ -52,8 +53,17 @@ def _with_person(stmt, owner):
                      contains_eager(owner.user).joinedload(User.role_rows)))
 
 
-def _one(stmt):
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+@cache
+def _by_token_hash(owner):
+    """The credential row with its person, by ``:token_hash`` (built once per process: the
+    statement is the same for every request)."""
+    return _with_person(select(owner).where(owner.token_hash == bindparam("token_hash")),
+                        owner)
+
+
+def _one(owner, secret: str):
+    return db.session.execute(_by_token_hash(owner), {"token_hash": _digest(secret)}) \
+        .unique().scalar_one_or_none()
 
 
 def load_session_user(secret: str | None, user_id: str | None, *,
@@ -65,8 +75,7 @@ def load_session_user(secret: str | None, user_id: str | None, *,
     ``touch`` (the anonymous filing pages) it writes nothing at all."""
     if not secret or not user_id:
         return None
-    row = _one(_with_person(
-        select(UserSession).where(UserSession.token_hash == _digest(secret)), UserSession))
+    row = _one(UserSession, secret)
     if row is None or row.revoked_at is not None or str(row.user_id) != str(user_id):
         return None
     now = utcnow()
@@ -91,8 +100,7 @@ def load_token_user(secret: str | None, *, touch: bool = True) -> User | None:
     without ``touch``)."""
     if not secret:
         return None
-    token = _one(_with_person(
-        select(ApiToken).where(ApiToken.token_hash == _digest(secret)), ApiToken))
+    token = _one(ApiToken, secret)
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     used = activity_time(utcnow())
