@@ -44,7 +44,7 @@ _shared_checked: set[str] = set()
 @pytest.fixture
 def new_page(company_context, company_url):
     """A page on the demo company's hub, with axe-core at hand."""
-    page = company_context(viewport=DESKTOP).new_page()
+    page = company_context(viewport=DESKTOP, reduced_motion="reduce").new_page()
     _install_axe(page, company_url)
     return page
 
@@ -117,6 +117,10 @@ def _check_pages_of(page: Page, username: str) -> tuple[list[str], dict]:
         for viewport in (DESKTOP, PHONE):
             page.set_viewport_size(viewport)
             _collect(found, f"{path} @ {viewport['width']} px", _axe(page))
+        if path == "/":  # the phone's menu, unfolded
+            page.get_by_test_id("menu-button").focus()
+            page.keyboard.press("Enter")
+            _collect(found, "/ @ 390 px, menu open", _axe(page))
         if len(visited) <= 12:  # the header's pages: their tabs are main pages too
             todo += [p for p in _links(page, "main .nav-tabs a, main .nav-pills a")
                      if p not in todo and p not in visited]
