@@ -30,7 +30,7 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from page_bench import PAGES, PASSWORD, hub_config, upgrade_database  # noqa: E402
+from page_bench import PAGES, PASSWORD, hub_config, upgrade_database
 
 #: Where a function's self time is counted (first match of its file path).
 BUCKETS = [

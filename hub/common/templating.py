@@ -76,34 +76,34 @@ def install_gettext(app: Flask) -> None:
     env = app.jinja_env
 
     @pass_context
-    def gettext(__context, __string, **variables):
-        rv = request_translations().ugettext(__string)
-        if __context.eval_ctx.autoescape:
+    def gettext(context, string, /, **variables):
+        rv = request_translations().ugettext(string)
+        if context.eval_ctx.autoescape:
             rv = Markup(rv)
         return _format(rv, variables)
 
     @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
-        variables.setdefault("num", __num)
-        rv = request_translations().ungettext(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
+    def ngettext(context, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        rv = request_translations().ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
     @pass_context
-    def pgettext(__context, __string_ctx, __string, **variables):
-        variables.setdefault("context", __string_ctx)
-        rv = request_translations().upgettext(__string_ctx, __string)
-        if __context.eval_ctx.autoescape:
+    def pgettext(context, string_ctx, string, /, **variables):
+        variables.setdefault("context", string_ctx)
+        rv = request_translations().upgettext(string_ctx, string)
+        if context.eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
     @pass_context
-    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
-        variables.setdefault("context", __string_ctx)
-        variables.setdefault("num", __num)
-        rv = request_translations().unpgettext(__string_ctx, __singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
+    def npgettext(context, string_ctx, singular, plural, num, /, **variables):
+        variables.setdefault("context", string_ctx)
+        variables.setdefault("num", num)
+        rv = request_translations().unpgettext(string_ctx, singular, plural, num)
+        if context.eval_ctx.autoescape:
             rv = Markup(rv)
         return rv % variables
 
