@@ -86,6 +86,12 @@
       var value = select.getAttribute(name);
       if (value) { picker.control_input.setAttribute(name, value); }
     });
+    // Tom Select moves the label onto its own input; the original (hidden) select keeps
+    // the label's words as its name, or screen readers meet an unnamed list (axe select-name).
+    var label = document.querySelector('label[for="' + picker.control_input.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.trim());
+    }
     pickers.push([select, picker]);
   });
   pickers.forEach(function (pair) {
