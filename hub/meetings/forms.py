@@ -7,6 +7,7 @@ message next to the field.  People selects are filled by the view.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -120,8 +121,10 @@ class RespondForm(FlaskForm):
 
 class ActionItemForm(Form):
     text = StringField(_l("待办事项"), validators=[Optional(), too_long(ITEM_MAX)])
-    owner = SelectField(_l("负责人"), choices=[SelectChoice("other", _l("对方")),
-                                               SelectChoice("me", _l("我"))],
+    # 负责人 of an action item is its owner, not a department's head
+    owner = SelectField(lazy_pgettext("待办事项", "负责人"),
+                        choices=[SelectChoice("other", _l("对方")),
+                                 SelectChoice("me", _l("我"))],
                         default="other")
     due_date = DateField(_l("完成期限"), validators=[Optional()])
 
