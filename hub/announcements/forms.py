@@ -73,7 +73,8 @@ class PublishForm(_TimesForm):
     attachments = MultipleFileField(_l("附件"))
     everyone = BooleanField(_l("全公司"))
     departments = SelectMultipleField(_l("部门（含下级部门）"), coerce=int, choices=[],
-                                      validate_choice=False)
+                                      validate_choice=False,
+                                      render_kw={"data-picker": "departments"})
     roles = SelectMultipleField(_l("角色"), validate_choice=False,
                                 choices=_options(*ROLE_LABELS.items()))
     requires_confirmation = BooleanField(_l("需要确认（每人确认“已阅读并遵守”）"))
