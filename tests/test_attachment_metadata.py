@@ -166,8 +166,11 @@ def stored() -> dict[str, bytes]:
 
 
 def test_an_anonymous_complaints_files_come_out_clean(app, demo, login):
-    response = file_report(signed_in(app, login, demo["sales1"]), [
+    client = signed_in(app, login, demo["sales1"])
+    response = file_report(client, [
         ("说明.docx", docx_file()), ("证据.pdf", pdf_file()), ("现场.jpg", jpeg_file())])
+    assert response.status_code == 302
+    response = client.get(response.headers["Location"])  # the receipt page, once
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     # The filer is told, file by file, what was taken out.

@@ -26,6 +26,8 @@ from hub.common import holding
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.mailbox import services as mailbox
+from hub.mailbox.access import latest_feedback, receipt_actions
+from hub.mailbox.api import FeedbackSchema
 from hub.mailbox.models import CATEGORIES as LETTER_CATEGORIES
 from hub.mailbox.models import STATUSES as LETTER_STATUSES
 from hub.mailbox.models import Letter, LetterEvent
@@ -108,6 +110,7 @@ class HeldView:
     category: str | None
     report_kind: str | None
     status: str = "received"
+    id = None
     number = None
     filed_on = None
     answer = None
@@ -176,9 +179,19 @@ class ReceiptViewSchema(Schema):
             lambda item: str(item_kind(item).status_labels[item.status]),
             lambda held: _("已收到，登记中")),
         "history": _held_or(lambda item: item_kind(item).events(item), lambda held: []),
+        "feedback": _held_or(
+            lambda item: latest_feedback(item) if isinstance(item, Letter) else None,
+            lambda held: None),
+        "allowed_actions": _held_or(
+            lambda item: receipt_actions(item) if isinstance(item, Letter)
+            else (["message"] if item.status != "closed" else []),
+            lambda held: []),
     }
 
     kind = fields.String(metadata={"enum": [kind.name for kind in ITEM_KINDS]})
+    id = fields.Integer(allow_none=True, metadata={
+        "description": "来信或事项的 id（如 POST /api/v1/letters/{id}/feedback 带 code 评价答复）；"
+                       "登记前为 null"})
     number = fields.String(allow_none=True, metadata={
         "description": "登记号；匿名材料登记前（status = received）为 null"})
     subject = fields.String()
@@ -195,6 +208,10 @@ class ReceiptViewSchema(Schema):
     answer = fields.String(allow_none=True)
     answered_at = Timestamp(allow_none=True)
     history = fields.List(fields.Nested(ReceiptEventSchema))
+    feedback = fields.Nested(FeedbackSchema, allow_none=True, metadata={
+        "description": "来信：来信人对答复的最新评价"})
+    allowed_actions = fields.List(fields.String(), metadata={
+        "description": "凭查询码现在可做的事：message（补充说明）、give_feedback（评价答复，仅来信）"})
 
 
 # --- routes ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 which role-dependent entries of the header a person sees (``navigation``)."""
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from hub.common.access import ItemView
 ANONYMOUS_ENDPOINTS = frozenset({
     "receipts.lookup",
     "receipts.message",
+    "receipts.feedback",
     "api_receipts.lookup",
     "api_receipts.message",
 })
@@ -22,7 +23,9 @@ ANONYMOUS_ENDPOINTS = frozenset({
 #: the end of an idle session, is stamped at the moment somebody files anonymously.
 NO_ACTIVITY_ENDPOINTS = frozenset({
     "mailbox.write",
+    "mailbox.write_receipt",
     "suggestions.new",
+    "suggestions.new_receipt",
     "api_letters.write",
     "api_reports.submit",
 })
@@ -35,6 +38,8 @@ PUBLIC_ENDPOINTS = ANONYMOUS_ENDPOINTS | frozenset({
     "main.set_language",
     "main.healthz",
     "api_auth.create_token",
+    # the anonymous writer's verdict with the receipt code in the body (a token otherwise)
+    "api_letters.feedback",
     "api-docs.openapi_json",
 })
 
@@ -71,4 +76,6 @@ def require_login():
         from hub.common.errors import api_error
 
         return api_error(401, _("需要有效的访问令牌（Authorization: Bearer …）。"))
+    if request.endpoint != "main.index":  # a deep link: say why the sign-in page came
+        flash(_("请先登录。"), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

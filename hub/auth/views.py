@@ -1,12 +1,27 @@
 """Sign in, sign out, change one's own password."""
 from __future__ import annotations
 
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from hub.admin.forms import ROLE_LABELS
 from hub.auth import bp
 from hub.auth.forms import (
     ChangePasswordForm,
@@ -28,8 +43,10 @@ from hub.auth.services import (
 )
 from hub.auth.services import revoke_token as revoke_api_token  # the view has the name
 from hub.auth.throttling import limit_attempts_per_address, limit_failures_per_account
+from hub.common.errors import handle_http_exception
 from hub.demo import demo_accounts_available
-from hub.extensions import db
+from hub.extensions import db, limiter
+from hub.org.models import User
 
 
 def _safe_next(target: str | None) -> str:
@@ -62,8 +79,61 @@ def login():
             login_user(user)
             return redirect(_safe_next(form.next.data))
         flash(_("用户名或密码错误。"), "danger")
-    return render_template("auth/login.html", form=form,
-                           demo_accounts=demo_accounts_available()), 200
+    return render_template("auth/login.html", form=form, demo_people=demo_people()), 200
+
+
+def demo_people() -> list[User]:
+    """The demo company's people, in the order SPEC lists them, with their departments and
+    roles (for the sign-in page's table); none unless the demo is loaded."""
+    names = demo_accounts_available()
+    if not names:
+        return []
+    order = {name: i for i, name in enumerate(names)}
+    people = db.session.scalars(
+        select(User).where(User.username.in_(names), User.active.is_(True))
+        .options(joinedload(User.department), selectinload(User.role_rows))).all()
+    return sorted(people, key=lambda person: order[person.username])
+
+
+def role_summary(person: User) -> str:
+    """What a demo person is, in a few words: their title, and the hub's roles they hold."""
+    roles = [str(ROLE_LABELS[role]) for role in sorted(person.roles) if role in ROLE_LABELS]
+    return " · ".join([person.title or "", *roles]).strip(" ·")
+
+
+bp.add_app_template_filter(role_summary, "role_summary")
+
+
+def wait_minutes() -> int | None:
+    """How many minutes until the limit this request broke lets the next attempt through,
+    from the limiter's reset time; None when it cannot say."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    try:
+        seconds = current.reset_at - time.time()
+    except Exception:  # noqa: BLE001 - the store may be away; then only say "later"
+        return None
+    return max(1, math.ceil(seconds / 60))
+
+
+@bp.errorhandler(429)
+def too_many_attempts(exc):
+    """Too many sign-in attempts: the sign-in page stays a sign-in page (the username kept)
+    and says how long to wait.  Other throttled pages of this blueprint answer as usual."""
+    if request.endpoint != "auth.login":
+        return handle_http_exception(exc)
+    wait = wait_minutes()
+    form = LoginForm(formdata=None, username=request.form.get("username", "")[:64],
+                     next=request.form.get("next", "")[:2000])
+    message = (_("尝试次数过多，请在 %(n)s 分钟后再试。", n=wait) if wait else
+               _("尝试次数过多，请稍后再试。"))
+    response = make_response(render_template(
+        "errors/429.html", status=429, message=message, form=form, wait_minutes=wait,
+        demo_people=demo_people()), 429)
+    if wait:
+        response.headers["Retry-After"] = str(wait * 60)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])

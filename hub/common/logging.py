@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request
 
-#: Path prefixes whose requests are never logged.
+#: Path prefixes whose requests are never logged (the filing pages' receipt pages,
+#: ``/mailbox/write/receipt`` and ``/suggestions/new/receipt``, are covered by theirs).
 QUIET_PATH_PREFIXES = (
     "/mailbox/write",
     "/receipt",

@@ -37,8 +37,18 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "answer": (frozenset({"accepted", "resolved"}), "answered"),
     "archive": (frozenset({"answered", "rejected"}), "archived"),
     "reject": (frozenset({"submitted", "accepted"}), "rejected"),
+    # the writer's verdict: "not satisfied" puts the letter back before the GM office
+    "give_feedback": (frozenset({"answered", "rejected"}), "accepted"),
+    # a department returns a wrongly assigned letter to the GM office for reassignment
+    "return": (frozenset({"assigned"}), "accepted"),
 }
 OPEN_STATUSES = frozenset({"submitted", "accepted", "assigned", "resolved"})
+#: Where the writer's verdict on an answer (有解必答) may be given; "not satisfied" and a
+#: department's 退回 put the letter back in the GM office's hands (``REOPENED_STATUS``).
+FEEDBACK_STATUSES = TRANSITIONS["give_feedback"][0]
+REOPENED_STATUS = TRANSITIONS["give_feedback"][1]
+#: The history steps of the writer's verdict.
+VERDICTS = ("satisfied", "dissatisfied")
 
 # --- who may see and do what ------------------------------------------------------------
 
@@ -79,7 +89,42 @@ def can_act(user: User, letter: Letter, action: str) -> bool:
         return office and letter.status not in ("archived",)
     if action == "message":
         return is_author(user, letter) and accepts_follow_up(letter)
+    if action == "give_feedback":
+        return is_author(user, letter) and awaits_feedback(letter)
+    if action == "urge":
+        return office and assignment_overdue(letter) and not urged_today(letter)
+    if action == "return":
+        return letter.status == "assigned" and handles(user, letter)
     return False
+
+
+def awaits_feedback(letter: Letter) -> bool:
+    """Whether the writer may give a verdict now: the letter is answered (or refused with a
+    reason) and no verdict was given on this answer yet."""
+    if letter.status not in FEEDBACK_STATUSES:
+        return False
+    last = _last_event(letter, VERDICTS + ("answer", "reject"))
+    return last is not None and last.action not in VERDICTS
+
+
+def urged_today(letter: Letter, now: datetime | None = None) -> bool:
+    """催办 is once per working day and letter: whether it was urged today already."""
+    last = _last_event(letter, ("urge",))
+    return last is not None and local_date(last.at) == local_date(now or utcnow())
+
+
+def _last_event(letter: Letter, actions: tuple[str, ...]) -> LetterEvent | None:
+    """The latest step among ``actions``, by the order the steps were taken."""
+    steps = [e for e in letter.events if e.action in actions]
+    return max(steps, key=lambda e: e.id or 0) if steps else None
+
+
+def latest_feedback(letter: Letter) -> dict | None:
+    """The writer's latest verdict: satisfied (bool), reason, at; None before any."""
+    last = _last_event(letter, VERDICTS)
+    if last is None:
+        return None
+    return {"satisfied": last.action == "satisfied", "reason": last.text or "", "at": last.at}
 
 
 def accepts_follow_up(letter: Letter) -> bool:
@@ -88,8 +133,9 @@ def accepts_follow_up(letter: Letter) -> bool:
 
 
 def allowed_actions(user: User, letter: Letter) -> list[str]:
-    return [a for a in ("accept", "assign", "resolve", "answer", "reject", "archive", "reply",
-                        "note", "message") if can_act(user, letter, a)]
+    return [a for a in ("accept", "assign", "urge", "resolve", "return", "answer", "reject",
+                        "archive", "reply", "note", "message", "give_feedback")
+            if can_act(user, letter, a)]
 
 
 def visible_letters(user: User) -> Select:
@@ -174,6 +220,15 @@ LETTER_FIELDS = frozenset({
     "anonymous", "author", "department", "handler", "filed_at", "accept_due_at", "due_at",
     "due_date", "overdue", "answered_at", "body", "body_html", "answer", "accepted_at",
     "assigned_at", "resolved_at", "closed_at", "history", "allowed_actions", "attachments",
+    "feedback",
+})
+
+#: What the anonymous writer sees by receipt code: the letter, its answer, the history
+#: without internal notes, the latest verdict and what may be done by receipt — never
+#: a person, a department or a deadline.
+RECEIPT_FIELDS = frozenset({
+    "number", "subject", "category", "category_label", "status", "status_label",
+    "answer", "answered_at", "history", "feedback", "allowed_actions",
 })
 
 
@@ -211,7 +266,26 @@ def letter_view(user: User, letter: Letter, now: datetime | None = None) -> Item
         allowed_actions=actions,
         overdue=is_overdue(letter, now),
         due_date=local_date(letter.due_at) if letter.due_at else None,
+        feedback=latest_feedback(letter),
     )
+
+
+def receipt_actions(letter: Letter) -> list[str]:
+    """What the anonymous writer may do by receipt: add to the letter, give a verdict."""
+    actions = []
+    if accepts_follow_up(letter):
+        actions.append("message")
+    if letter.anonymous and awaits_feedback(letter):
+        actions.append("give_feedback")
+    return actions
+
+
+def letter_receipt_view(letter: Letter) -> ItemView:
+    """What the anonymous writer, known only by the receipt code, sees of ``letter``: the
+    receipt pages and the receipt API render only this."""
+    actions = receipt_actions(letter)
+    return ItemView(letter, RECEIPT_FIELDS, actions=actions, allowed_actions=actions,
+                    history=visible_events(None, letter), feedback=latest_feedback(letter))
 
 
 # --- what is waiting for one person (the workbench) --------------------------------------

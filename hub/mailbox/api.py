@@ -7,7 +7,9 @@ of the mailbox a 400 with the fields it concerns.  An anonymous letter carries n
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_smorest import abort
 from marshmallow import fields, validate
 
 from hub.api.blueprint import Blueprint
@@ -24,9 +26,11 @@ from hub.api.schemas import (
     page_of,
 )
 from hub.common.markdown import render_markdown
+from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.mailbox.access import (
     get_letter_or_404,
+    letter_receipt_view,
     letter_summary_view,
     letter_view,
     visible_letters,
@@ -43,8 +47,12 @@ from hub.mailbox.services import (
     LetterError,
     file_letter,
     filter_letters,
+    give_feedback,
+    letter_by_receipt,
     paginate,
     perform,
+    return_letter,
+    urge,
 )
 from hub.org.models import Department, User
 
@@ -80,6 +88,12 @@ class LetterEventSchema(Schema):
     department = fields.Nested(DepartmentSchema, allow_none=True)
     handler = PersonRef()
     due_at = Timestamp(allow_none=True)
+
+
+class FeedbackSchema(Schema):
+    satisfied = fields.Boolean()
+    reason = fields.String(metadata={"description": "不满意的理由（满意时可为空）"})
+    at = Timestamp(metadata={"description": "匿名来信人的评价只精确到日"})
 
 
 class LetterSummarySchema(ViewSchema):
@@ -130,6 +144,8 @@ class LetterSchema(LetterSummarySchema):
     allowed_actions = fields.List(fields.String(), metadata={
         "description": "调用者现在可执行的操作（POST …/actions 的 action）"})
     attachments = fields.List(fields.Nested(AttachmentInfoSchema))
+    feedback = fields.Nested(FeedbackSchema, allow_none=True, metadata={
+        "description": "来信人对答复的最新评价（有解必答）；尚未评价为 null"})
 
 
 class LetterQuerySchema(PageArgs):
@@ -175,7 +191,30 @@ class LetterActionSchema(Schema):
     due_date = fields.Date(load_default=None, metadata={"description": "assign：办理期限 YYYY-MM-DD"})
     text = Text(load_default="", metadata={
         "maxLength": TEXT_MAX,
-        "description": "说明；resolve、answer、reject（理由）、note、reply、message 必填"})
+        "description": "说明；resolve、answer、reject（理由）、note、reply、message、"
+                       "return（退回理由）必填；give_feedback 不满意时为理由"})
+    satisfied = fields.Boolean(load_default=None, metadata={
+        "description": "give_feedback：来信人是否满意"})
+
+
+class FeedbackArgsSchema(Schema):
+    satisfied = fields.Boolean(required=True, metadata={"description": "是否满意"})
+    text = Text(load_default="", metadata={
+        "maxLength": TEXT_MAX, "description": "不满意的理由（不满意时必填）"})
+    reason = Text(load_default="", metadata={
+        "maxLength": TEXT_MAX, "description": "text 的别名"})
+    code = Text(load_default=None, metadata={
+        "maxLength": 100,
+        "description": "匿名来信的查询码：带上它、不带令牌，即为匿名来信人的评价"})
+
+
+class ReasonSchema(Schema):
+    text = Text(required=True, metadata={"maxLength": TEXT_MAX, "description": "退回理由"})
+
+
+class UrgeSchema(Schema):
+    text = Text(load_default="", metadata={"maxLength": TEXT_MAX,
+                                           "description": "催办说明（可选）"})
 
 
 # --- routes ----------------------------------------------------------------------------
@@ -240,5 +279,67 @@ def act(args, letter_id: int):
     An action the letter's state does not allow is a 409 ``conflict``."""
     letter = get_letter_or_404(letter_id, current_user)
     perform(letter, current_user, args.pop("action"), args)
+    db.session.commit()
+    return letter_view(current_user, letter)
+
+
+@blp.route("/<id:letter_id>/feedback", methods=["POST"])
+@limit_wrong_codes
+@blp.doc(security=[{"bearerAuth": []}, {}])
+@blp.arguments(FeedbackArgsSchema)
+@blp.response(200, LetterSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def feedback(args, letter_id: int):
+    """The writer's verdict on the answer (有解必答): ``satisfied`` true or false, with the
+    reason in ``text`` when not satisfied, which puts the letter back before the GM office
+    (status ``accepted``).  Once per answer; a letter without an answer waiting for a
+    verdict is a 409.
+
+    The anonymous writer sends the receipt ``code`` in the body and no token: the reply is
+    then the letter as its anonymous writer sees it by receipt (a wrong code is a 404,
+    counted with the receipt pages' wrong codes)."""
+    reason = args["text"] or args["reason"]
+    if args["code"] is not None:
+        letter = letter_by_receipt(args["code"])
+        if letter is None or letter.id != letter_id or not letter.anonymous:
+            abort(404, message=_("查询码不正确。"))
+        give_feedback(letter, satisfied=args["satisfied"], reason=reason)
+        db.session.commit()
+        return letter_receipt_view(letter)
+    if not current_user.is_authenticated:
+        abort(401, message=_("需要有效的访问令牌（Authorization: Bearer …）。"))
+    letter = get_letter_or_404(letter_id, current_user)
+    give_feedback(letter, satisfied=args["satisfied"], reason=reason, writer=current_user)
+    db.session.commit()
+    return letter_view(current_user, letter)
+
+
+@blp.route("/<id:letter_id>/urge", methods=["POST"])
+@blp.arguments(UrgeSchema)
+@blp.response(200, LetterSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def urge_letter(args, letter_id: int):
+    """催办 (GM office): press the handlers of an assignment past its due date, by a notice
+    and an e-mail to each.  At most once per working day and letter (409 otherwise); a
+    letter that is not overdue is a 409 too."""
+    letter = get_letter_or_404(letter_id, current_user)
+    urge(letter, current_user, args["text"])
+    db.session.commit()
+    return letter_view(current_user, letter)
+
+
+@blp.route("/<id:letter_id>/return", methods=["POST"])
+@blp.arguments(ReasonSchema)
+@blp.response(200, LetterSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+def return_to_office(args, letter_id: int):
+    """退回 (the department the letter is assigned to, its head or the named handler):
+    give a wrongly assigned letter back to the GM office with the reason in ``text``; it
+    goes back to its queue (status ``accepted``, no department) for a new assignment."""
+    letter = get_letter_or_404(letter_id, current_user)
+    return_letter(letter, current_user, args["text"])
     db.session.commit()
     return letter_view(current_user, letter)

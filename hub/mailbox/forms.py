@@ -206,6 +206,38 @@ class MessageForm(ActionForm):
     text = _required_text(_l("补充说明"))
 
 
+class UrgeForm(ActionForm):
+    text = TextAreaField(_l("催办说明（可选）"), validators=[Optional(), too_long(TEXT_MAX)])
+
+
+class ReturnForm(ActionForm):
+    text = _required_text(_l("退回理由（总经办可见）"))
+
+
+class FeedbackForm(ActionForm):
+    """The writer's verdict on the answer; also the receipt page's, with the code."""
+
+    satisfied = RadioField(
+        _l("您对答复是否满意？"),
+        choices=_options(("yes", _l("满意")), ("no", _l("不满意"))),
+        validators=[InputRequired(_l("请选择满意或不满意。"))],
+        validate_choice=False,
+    )
+    # no Optional(): it would stop ``validate_reason`` on an empty reason
+    reason = TextAreaField(_l("不满意的理由（选“不满意”时必填）"), validators=[too_long(TEXT_MAX)])
+
+    def validate_satisfied(self, field) -> None:
+        if field.data not in ("yes", "no"):
+            raise ValidationError(_l("请选择满意或不满意。"))
+
+    def validate_reason(self, field) -> None:
+        if self.satisfied.data == "no" and not (field.data or "").strip():
+            raise ValidationError(_l("请说明不满意的理由，总经办会据此重新办理。"))
+
+    def service_fields(self) -> dict:
+        return {"satisfied": self.satisfied.data == "yes", "reason": self.reason.data or ""}
+
+
 #: The page form of each action ``services.perform`` knows.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "accept": AcceptForm,
@@ -217,4 +249,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "reply": ReplyForm,
     "note": NoteForm,
     "message": MessageForm,
+    "urge": UrgeForm,
+    "return": ReturnForm,
+    "give_feedback": FeedbackForm,
 }

@@ -63,6 +63,7 @@ from hub.mailbox.services import (
 from hub.org.directory import Page
 from hub.org.models import Department, User
 from hub.org.services import department_subtree
+from hub.receipts import handoff
 from hub.org.permissions import is_gm_office
 
 PER_PAGE = 20
@@ -108,16 +109,28 @@ def write():
             if filed.receipt_code:
                 cleaned = cleaning_summary(form.attachments.data)
                 if cleaned:
-                    flash(cleaned, "info")  # read back in this same response
-                # Shown once, in this response only: never in a URL, the session or a log.
-                return render_template("mailbox/filed_anonymously.html",
-                                       number=filed.letter.number if filed.letter else None,
-                                       code=filed.receipt_code)
+                    flash(cleaned, "info")
+                # Post → redirect → get: the code waits (sealed, in the session cookie) for
+                # the one page that shows it, so a reload files nothing a second time.
+                handoff.hand_over("letter", filed.receipt_code,
+                                  number=filed.letter.number if filed.letter else None)
+                return redirect(url_for("mailbox.write_receipt"))
             flash(_("来信已提交，登记号 %(number)s。总经办将在两个工作日内受理。",
                     number=filed.letter.number), "success")
             return redirect(url_for("mailbox.letter", letter_id=filed.letter.id))
     status = 400 if form.is_submitted() else 200
     return render_template("mailbox/write.html", form=form, limits=attachment_limits()), status
+
+
+@bp.route("/write/receipt")
+def write_receipt():
+    """The anonymous letter's receipt code, shown once; a reload says it was shown."""
+    taken = handoff.take("letter")
+    if taken is None:
+        return render_template("mailbox/filed_anonymously.html", code=None, number=None)
+    code, details = taken
+    return render_template("mailbox/filed_anonymously.html", code=code,
+                           number=details.get("number"))
 
 
 # --- lists -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from hub.mailbox.forms import FeedbackForm as LetterFeedbackForm
 from hub.mailbox.services import TEXT_MAX
 
 #: Longer than any code typed with spaces and dashes; longer input is not a code.
@@ -25,3 +26,14 @@ class MessageForm(FlaskForm):
     text = TextAreaField(_l("补充说明"), validators=[
         DataRequired(_l("请填写此项。")),
         Length(max=TEXT_MAX, message=_l("不能超过 %(n)s 个字符。", n=TEXT_MAX))])
+
+
+class FeedbackForm(LetterFeedbackForm):
+    """The anonymous writer's verdict on the answer to a letter, with the code.  Sent with
+    the prefix ``feedback`` (the page's follow-up form has a code field too)."""
+
+    code = HiddenField(validators=_code_validators)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "feedback")
+        super().__init__(*args, **kwargs)

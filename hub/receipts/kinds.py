@@ -9,9 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from hub.common import holding
+from hub.common.access import ItemView
+from hub.mailbox.access import letter_receipt_view
 from hub.mailbox import services as mailbox
 from hub.mailbox.models import Letter, LetterEvent
 from hub.suggestions import services as suggestions
+from hub.suggestions.access import report_receipt_view
 from hub.suggestions.models import Report, ReportEvent
 
 
@@ -43,6 +46,10 @@ class Receipt(Protocol):
     @property
     def accepts_messages(self) -> bool: ...
 
+    @property
+    def accepts_feedback(self) -> bool:
+        """Whether the filer may give a verdict on the answer here (letters)."""
+
     def add_message(self, text: str) -> None:
         """Add the filer's follow-up; raises one of ``ERRORS``."""
 
@@ -62,15 +69,27 @@ class LetterReceipt:
         return cls(letter) if letter is not None else None
 
     @property
+    def view(self) -> ItemView:
+        """The letter as ``hub.mailbox.access`` lets its anonymous writer see it."""
+        return letter_receipt_view(self.letter)
+
+    @property
     def events(self) -> list[LetterEvent]:
-        return mailbox.visible_events(None, self.letter)
+        return self.view.history
 
     @property
     def accepts_messages(self) -> bool:
-        return mailbox.accepts_follow_up(self.letter)
+        return self.view.may("message")
+
+    @property
+    def accepts_feedback(self) -> bool:
+        return self.view.may("give_feedback")
 
     def add_message(self, text: str) -> None:
         mailbox.add_writer_message(self.letter, text)
+
+    def give_feedback(self, satisfied: bool, reason: str) -> None:
+        mailbox.give_feedback(self.letter, satisfied=satisfied, reason=reason)
 
 
 class ReportReceipt:
@@ -88,6 +107,13 @@ class ReportReceipt:
         report = suggestions.report_by_receipt(code)
         return cls(report) if report is not None else None
 
+    accepts_feedback = False
+
+    @property
+    def view(self) -> ItemView:
+        """The report as ``hub.suggestions.access`` lets its anonymous filer see it."""
+        return report_receipt_view(self.report)
+
     @property
     def events(self) -> list[ReportEvent]:
         return suggestions.visible_events(None, self.report)
@@ -95,12 +121,12 @@ class ReportReceipt:
     @property
     def unit_name(self) -> str:
         """Who handles it, in place of the handlers' names."""
-        unit = suggestions.effective_unit(self.report)
+        unit = self.view.unit
         return unit.name if unit is not None else ""
 
     @property
     def accepts_messages(self) -> bool:
-        return self.report.status != "closed"
+        return self.view.may("message")
 
     def add_message(self, text: str) -> None:
         suggestions.add_filer_message(self.report, text)
@@ -115,6 +141,7 @@ class HeldReceipt:
     template = "receipts/_held.html"
     finished_notice = _l("您的材料已收到，正在登记。登记完成后即可在这里补充说明，请稍后再来。")
     accepts_messages = False
+    accepts_feedback = False
     events: list = []
 
     def __init__(self, held: holding.HeldFiling) -> None:

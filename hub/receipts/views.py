@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.receipts import bp
-from hub.receipts.forms import LookupForm, MessageForm
+from hub.common.forms import show_error
+from hub.receipts.forms import FeedbackForm, LookupForm, MessageForm
 from hub.receipts.kinds import ERRORS, Receipt, find_receipt
 
 
@@ -51,10 +52,43 @@ def message():
     return receipt_page(receipt, MessageForm(formdata=None, code=form.code.data), sent=True)
 
 
+@bp.route("/feedback", methods=["POST"])
+@limit_wrong_codes
+def feedback():
+    """The anonymous writer's verdict on the answer to a letter (satisfied or not)."""
+    form = FeedbackForm()
+    valid = form.validate_on_submit()
+    if form.code.errors:  # a broken form, not a wrong code
+        lookup_form = LookupForm(formdata=None)
+        lookup_form.code.errors = form.code.errors
+        return render_template("receipts/lookup.html", form=lookup_form), 400
+    receipt = find_receipt(form.code.data)
+    if receipt is None:
+        return not_found(LookupForm(formdata=None))
+    message_form = MessageForm(formdata=None, code=form.code.data)
+    if not receipt.accepts_feedback:
+        return receipt_page(receipt, message_form, status=409,
+                            problem=_("这封来信现在没有待评价的答复。"))
+    if not valid:
+        return receipt_page(receipt, message_form, feedback_form=form, status=400)
+    try:
+        receipt.give_feedback(**form.service_fields())
+    except ERRORS as error:
+        db.session.rollback()
+        show_error(form, error)
+        return receipt_page(receipt, message_form, feedback_form=form, status=error.status)
+    db.session.commit()
+    return receipt_page(receipt, message_form, feedback_sent=True)
+
+
 def receipt_page(receipt: Receipt, form: MessageForm, *, sent: bool = False,
-                 status: int = 200):
+                 feedback_form: FeedbackForm | None = None, feedback_sent: bool = False,
+                 problem: str | None = None, status: int = 200):
+    if feedback_form is None:
+        feedback_form = FeedbackForm(formdata=None, code=form.code.data)
     return render_template("receipts/receipt.html", receipt=receipt, form=form,
-                           sent=sent), status
+                           sent=sent, feedback_form=feedback_form,
+                           feedback_sent=feedback_sent, problem=problem), status
 
 
 def not_found(form: LookupForm):

@@ -887,6 +887,23 @@ def summary_views(user: User, reports: list[Report],
     should come with their ``named`` and ``exclusions`` loaded: ``LIST_OPTIONS``)."""
     now = now or utcnow()
     _facts().decide(reports)
+#: What the anonymous filer sees by receipt code: the report, the handling unit (never a
+#: person), the answer, the history meant for the filer and the messages exchanged.
+RECEIPT_FIELDS = frozenset({
+    "number", "kind", "kind_label", "subject", "status", "status_label", "unit", "filed_on",
+    "answer", "answered_at", "history", "messages", "allowed_actions"})
+
+
+def report_receipt_view(report: Report) -> ItemView:
+    """What the anonymous filer, known only by the receipt code, sees of ``report``: the
+    receipt pages render only this."""
+    events = event_views(None, report)
+    actions = ["message"] if report.status != "closed" else []
+    return ItemView(report, RECEIPT_FIELDS, actions=actions, allowed_actions=actions,
+                    history=events, unit=effective_unit(report),
+                    messages=[e for e in events if e.action in MESSAGE_ACTIONS])
+
+
     views = [report_view(user, report, summary=True, now=now) for report in reports]
     return [view for view in views if view is not None]
 

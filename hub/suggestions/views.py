@@ -33,6 +33,7 @@ from hub.common.workdays import add_working_days, local_date
 from hub.extensions import db
 from hub.org.directory import Page
 from hub.org.services import heads_of
+from hub.receipts import handoff
 from hub.suggestions import bp
 from hub.suggestions.forms import (
     ACTION_FORMS,
@@ -142,11 +143,12 @@ def new():
             if filed.receipt_code:
                 cleaned = cleaning_summary(form.attachments.data)
                 if cleaned:
-                    flash(cleaned, "info")  # read back in this same response
-                # Shown once, in this response only: never in a URL, the session or a log.
-                return render_template("suggestions/filed_anonymously.html",
-                                       kind=form.kind.data, code=filed.receipt_code,
-                                       number=filed.report.number if filed.report else None)
+                    flash(cleaned, "info")
+                # Post → redirect → get: the code waits (sealed, in the session cookie) for
+                # the one page that shows it, so a reload files nothing a second time.
+                handoff.hand_over("report", filed.receipt_code, report_kind=form.kind.data,
+                                  number=filed.report.number if filed.report else None)
+                return redirect(url_for("suggestions.new_receipt"))
             flash(_("已提交，登记号 %(number)s。受理部门将在 %(days)s 天内受理。",
                     number=filed.report.number, days=current_app.config["REPORT_ACK_DAYS"]),
                   "success")
@@ -154,6 +156,18 @@ def new():
     status = 400 if form.is_submitted() else 200
     return render_template("suggestions/new.html", form=form, limits=attachment_limits(),
                            kind_help=KIND_HELP, destinations=destinations()), status
+
+
+@bp.route("/new/receipt")
+def new_receipt():
+    """The anonymous filing's receipt code, shown once; a reload says it was shown."""
+    taken = handoff.take("report")
+    if taken is None:
+        return render_template("suggestions/filed_anonymously.html", code=None, kind=None,
+                               number=None)
+    code, details = taken
+    return render_template("suggestions/filed_anonymously.html", code=code,
+                           kind=details.get("report_kind"), number=details.get("number"))
 
 
 def destinations() -> dict[str, str | None]:

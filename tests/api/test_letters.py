@@ -83,7 +83,7 @@ def test_a_letter_goes_through_every_state_and_the_writer_reads_the_answer(
     assert assigned["due_date"] == in_days(5)
     assert assigned["due_at"].endswith("+08:00")
     assert ok(client.get(f"{LETTERS}/{letter_id}", headers=prod))["allowed_actions"] == \
-        ["resolve", "note"]
+        ["resolve", "return", "note"]
     assert ok(act(client, prod, letter_id, "resolve", text="已调整配方"))["status"] == "resolved"
     answered = ok(act(client, office, letter_id, "answer", text="感谢来信，食堂已调整菜谱。"))
     assert answered["status"] == "answered"
@@ -92,7 +92,7 @@ def test_a_letter_goes_through_every_state_and_the_writer_reads_the_answer(
     assert mine["answer"] == "感谢来信，食堂已调整菜谱。"
     assert mine["author"]["username"] == "sales1"
     assert "<strong>红烧肉</strong>" in mine["body_html"]
-    assert mine["allowed_actions"] == ["message"]
+    assert mine["allowed_actions"] == ["message", "give_feedback"]
     # The department's internal resolution is for handlers, not for the writer.
     assert [e["action"] for e in mine["history"]] == ["submit", "accept", "assign", "answer"]
     assert all(not e["internal"] for e in mine["history"])

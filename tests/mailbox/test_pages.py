@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hub.common.holding import HeldFiling
 from hub.common.models import Attachment
 from hub.common.time import utcnow
 from hub.extensions import db
@@ -188,11 +189,18 @@ def test_an_attachment_of_another_letter_is_404(app, demo, person):
 def test_an_anonymous_letter_shows_its_code_once_and_keeps_no_author(app, demo, person):
     writer = person("sales1")
     response = writer.write(anonymous="anonymous", subject="匿名反映加班问题")
-    assert response.status_code == 200 and "Location" not in response.headers
+    # post → redirect → get: the code is nowhere in the redirect, its URL or the cookie
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/mailbox/write/receipt"
+    letter = only_letter()
+    with writer.client.session_transaction() as session:
+        waiting = str(dict(session))
+    response = writer.get("/mailbox/write/receipt")
+    assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     html = html_of(response)
     code = CODE_RE.search(html).group(1)
-    letter = only_letter()
+    assert code not in waiting and code.replace("-", "") not in waiting
     assert letter.number in html and "只显示这一次" in html and "/receipt/" in html
     assert letter.author_id is None and letter.author_department_id is None
     assert mb.letter_by_receipt(code) == letter
@@ -203,6 +211,34 @@ def test_an_anonymous_letter_shows_its_code_once_and_keeps_no_author(app, demo, 
     assert writer.get(f"/mailbox/letters/{letter.id}").status_code == 404
     with writer.client.session_transaction() as session:
         assert code not in str(dict(session)) and letter.number not in str(dict(session))
+
+
+def test_reloading_the_anonymous_letters_receipt_page_files_nothing_and_shows_no_code(
+        app, demo, person):
+    writer = person("sales1")
+    first = writer.write(anonymous="anonymous", subject="匿名反映加班问题")
+    shown = writer.get(first.headers["Location"])
+    code = CODE_RE.search(html_of(shown)).group(1)
+    assert '/static/js/receipt.js' in html_of(shown)
+    assert "按 Ctrl+P 打印" in html_of(shown)  # the hint for a browser without scripts
+
+    for _ in range(2):  # a reload, and once more
+        again = writer.get("/mailbox/write/receipt")
+        assert again.status_code == 200
+        html = html_of(again)
+        assert "回执码已显示过，请妥善保存" in html
+        assert code not in html and CODE_RE.search(html) is None
+    assert count(Letter) + count(HeldFiling) == 1
+    assert mb.letter_by_receipt(code) == only_letter()
+
+
+def test_the_anonymous_letters_receipt_page_is_the_writers_own(app, demo, person):
+    """Another person (another session) opening the receipt page finds no code."""
+    writer, other = person("sales1"), person("sales2")
+    writer.write(anonymous="anonymous", subject="匿名反映加班问题")
+    html = html_of(other.get("/mailbox/write/receipt"))
+    assert "回执码已显示过" in html and CODE_RE.search(html) is None
+    assert CODE_RE.search(html_of(writer.get("/mailbox/write/receipt")))
 
 
 # --- bad input ------------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ def send(client, code: str, text: str):
 
 
 def write_anonymously(writer: Person, **fields) -> tuple[Letter, str]:
-    response = writer.write(anonymous="anonymous", **fields)
+    filed = writer.write(anonymous="anonymous", **fields)
+    response = writer.get(filed.headers["Location"])  # the receipt page it redirects to
     code = CODE_RE.search(response.get_data(as_text=True)).group(1)
     db.session.expire_all()
     return db.session.scalars(select(Letter)).one(), code

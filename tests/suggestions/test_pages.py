@@ -64,7 +64,11 @@ class Person:
             data["named"] = [str(n) for n in named]
         if files:
             data["attachments"] = list(files)
-        return self.post("/suggestions/new", data, content_type="multipart/form-data")
+        response = self.post("/suggestions/new", data, content_type="multipart/form-data")
+        if data["anonymous"] == "anonymous" and response.status_code == 302:
+            # an anonymous filing redirects to its receipt page (post → redirect → get)
+            return self.client.get(response.headers["Location"])
+        return response
 
     def act(self, report_id: int, action: str, **fields):
         """Send the action's form from the report page (its fields carry the action as
