@@ -23,8 +23,8 @@ from hub.suggestions.models import KINDS
 from hub.suggestions.services import (
     KIND_LABELS,
     ReportError,
-    fallback_unit,
-    route_for,
+    current_routes,
+    fallback_unit_code,
     set_fallback_unit,
     set_route,
 )
@@ -51,21 +51,16 @@ def routing_form(units: list[HandlingUnit]) -> RoutingForm:
     for kind in KINDS:
         setattr(Form, ROUTE_PREFIX + kind,
                 SelectField(KIND_LABELS[kind], coerce=int, validators=[InputRequired()]))
-    defaults = {ROUTE_PREFIX + kind: _current_route(kind) for kind in KINDS}
-    current_fallback = fallback_unit()
+    routes = current_routes(units)  # one statement for every kind
+    defaults = {ROUTE_PREFIX + kind: unit.id if unit else None for kind, unit in routes.items()}
+    code = fallback_unit_code()
+    current_fallback = next((unit for unit in units if unit.code == code), None)
     form = Form(fallback=current_fallback.id if current_fallback else None, **defaults)
     choices = [(unit.id, unit.name) for unit in units]
     form.fallback.choices = choices
     for _kind, field in form.routes():
         field.choices = choices
     return form
-
-
-def _current_route(kind: str) -> int | None:
-    try:
-        return route_for(kind).id
-    except ReportError:  # no handling unit at all yet
-        return None
 
 
 @bp.route("/routing", methods=["GET", "POST"])

@@ -130,6 +130,17 @@ def route_for(kind: str) -> HandlingUnit:
     return unit
 
 
+def current_routes(units: list[HandlingUnit]) -> dict[str, HandlingUnit | None]:
+    """``route_for`` of every kind at once (None where it has no unit), from ``units`` (every
+    handling unit) and one query of the stored routes."""
+    by_id = {unit.id: unit for unit in units}
+    by_code = {unit.code: unit for unit in units}
+    stored = dict(db.session.execute(select(KindRoute.kind, KindRoute.unit_id)).all())
+    return {kind: by_id.get(stored[kind]) if kind in stored else
+            by_code.get(DEFAULT_ROUTES.get(kind, DEFAULT_UNIT)) or by_code.get(DEFAULT_UNIT)
+            for kind in KINDS}
+
+
 def set_route(kind: str, unit: HandlingUnit) -> None:
     if kind not in KINDS:
         raise ReportError(_("未知的类别。"))

@@ -52,6 +52,9 @@ def pages(org: dict) -> dict[str, tuple[str, str, list[str]]]:
         "accounts who left": ("/admin/users?status=inactive", "admin", ["离职00"]),
         "all accounts": ("/admin/users?status=all", "admin", ["销售00"]),
         "departments": ("/admin/departments", "admin", ["分公司00", "负责人00"]),
+        "administration": ("/admin/", "admin", []),
+        "handling units": ("/admin/routing", "admin", []),
+        "working calendar": ("/admin/calendar", "admin", []),
     }
 
 
