@@ -878,6 +878,12 @@ def report_view(user: User, report: Report, *, summary: bool = False,
         if handler and report.author_id is not None and can_act(user, report, "reveal") \
                 and not revealed:
             actions = [*actions, "reveal"]
+        if filer or (revealed and handler and report.author_id is not None):
+            # the filer by name: to the filer themself (您本人), and to a handler who has
+            # revealed them (one audited click) with their department
+            fields |= {"filer_name", "filer_department"}
+            values.update(filer_name=_("您本人") if filer else report.author.name,
+                          filer_department=None if filer else report.author_department)
     return ItemView(report, fields, actions=actions, **values)
 
 
