@@ -72,7 +72,7 @@ def test_the_publisher_is_not_asked_to_confirm_their_own_announcement(app, demo,
     listing = client.get(f"/announcements/{announcement.id}/confirmations").get_data(
         as_text=True)
     assert f'data-username="{author.username}"' not in listing
-    assert "已确认 0 / %d 人" % len(status.people) in listing
+    assert f"已确认 0 / {len(status.people)} 人" in listing
     response = client.post(f"/announcements/{announcement.id}/confirm", data={
         "csrf_token": csrf_token(client, f"/announcements/{announcement.id}")})
     assert response.status_code in (302, 409)
