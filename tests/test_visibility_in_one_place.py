@@ -41,6 +41,8 @@ TEMPLATE_IN_DECISIONS = [
     (re.compile(r"\buser\s*\.\s*id\s*(==|!=)|(==|!=)\s*user\s*\.\s*id\b"),
      "compares with a person"),
     (re.compile(r"(?<!form)\.\s*(is_)?anonymous\b"), "looks at the item's anonymity"),
+    (re.compile(r"\b(view|report|letter|talk|rect|announcement)\.item\.\w+"),
+     "decides on the item behind its view"),
 ]
 
 #: The API's schema code: shared schemas and each feature's endpoints.
@@ -170,6 +172,7 @@ def test_every_allowance_is_still_needed():
     "{{ item.author.name if not item.anonymous else '匿名' }}",
     "{% if report.handler_id == user.id %}x{% endif %}",
     "{%- if is_hr(current_user) -%}x{%- endif -%}",
+    "{% if report.item.author_department %}{{ report.item.author_department.name }}{% endif %}",
 ])
 def test_the_check_catches_a_decision_written_into_a_template(tmp_path, code):
     (tmp_path / "templates" / "feature").mkdir(parents=True)

@@ -171,6 +171,17 @@ def get_letter_or_404(letter_id: int, user: User) -> Letter:
     return letter
 
 
+def receipt_letter(code: str | None, letter_id: int) -> Letter | None:
+    """The letter a receipt code opens when it is letter ``letter_id``: only an anonymous
+    letter is followed by its code.  None (a 404) for a wrong code or another letter."""
+    from hub.mailbox.services import letter_by_receipt
+
+    letter = letter_by_receipt(code)
+    if letter is None or letter.id != letter_id or not letter.anonymous:
+        return None
+    return letter
+
+
 def visible_events(user: User | None, letter: Letter) -> list[LetterEvent]:
     """The history as ``user`` may read it; ``None`` is the anonymous writer with a receipt.
     Internal notes are for handlers only."""

@@ -33,6 +33,7 @@ from hub.mailbox.access import (
     letter_receipt_view,
     letter_summary_view,
     letter_view,
+    receipt_letter,
     visible_letters,
 )
 from hub.mailbox.models import CATEGORIES, STATUSES
@@ -48,7 +49,6 @@ from hub.mailbox.services import (
     file_letter,
     filter_letters,
     give_feedback,
-    letter_by_receipt,
     paginate,
     perform,
     return_letter,
@@ -301,8 +301,8 @@ def feedback(args, letter_id: int):
     counted with the receipt pages' wrong codes)."""
     reason = args["text"] or args["reason"]
     if args["code"] is not None:
-        letter = letter_by_receipt(args["code"])
-        if letter is None or letter.id != letter_id or not letter.anonymous:
+        letter = receipt_letter(args["code"], letter_id)
+        if letter is None:
             abort(404, message=_("查询码不正确。"))
         give_feedback(letter, satisfied=args["satisfied"], reason=reason)
         db.session.commit()
