@@ -114,7 +114,9 @@ def wait_minutes() -> int | None:
         seconds = current.reset_at - time.time()
     except Exception:  # noqa: BLE001 - the store may be away; then only say "later"
         return None
-    return max(1, math.ceil(seconds / 60))
+    # ``reset_at`` is rounded up to the next whole second: take that second back, or a
+    # one-minute window would read "2 minutes" at its very start
+    return max(1, math.ceil((seconds - 1) / 60))
 
 
 @bp.errorhandler(429)
