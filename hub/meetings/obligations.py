@@ -157,7 +157,7 @@ def _manager_on(rows) -> cadence.ManagerOn:
 
 
 def current_pairs() -> list[Pair]:
-    rows = db.session.scalars(select(CrossTeamPair).order_by(CrossTeamPair.id))
+    rows = pairs()  # with their departments: no statement per pair
     return [Pair(p.leading_department_id, p.partner_department_id,
                  _active_head(p.leading_department), _active_head(p.partner_department))
             for p in rows]
@@ -589,7 +589,10 @@ def manager_items(manager: User, month: Month, *, today: date | None = None) -> 
 # --- configuration: 协作岗位 pairs and appraisal dates --------------------------------------
 
 def pairs() -> list[CrossTeamPair]:
-    return list(db.session.scalars(select(CrossTeamPair).order_by(CrossTeamPair.id)))
+    """Every 协作岗位 pair with its two departments (one statement)."""
+    return list(db.session.scalars(select(CrossTeamPair).order_by(CrossTeamPair.id).options(
+        joinedload(CrossTeamPair.leading_department),
+        joinedload(CrossTeamPair.partner_department))))
 
 
 def add_pair(leading: Department, partner: Department, *, by: User) -> CrossTeamPair:

@@ -14,6 +14,7 @@ from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.extensions import db
 from hub.meetings.models import ActionItem, TalkLog, TalkParticipant
+from hub.meetings.obligations import add_pair
 from hub.meetings.services import NewActionItem, log_talk, propose_meeting
 from tests.meetings.test_meetings import window_start
 from tests.support.sqlcount import loaded_objects, statements
@@ -25,7 +26,8 @@ class World:
     """A department head (``boss``) above a manager (``lead``) with ``n`` reports; each
     report has a talk log with the lead (an action item on it), a meeting proposed by the
     lead, a 协作岗位 talk they logged with the lead (waiting for the lead's acknowledgement)
-    and a skip-level talk with the boss."""
+    and a skip-level talk with the boss; each report's team is a 协作岗位 pair with the
+    department."""
 
     def __init__(self, create_user, create_department):
         self.create_user = create_user
@@ -52,6 +54,7 @@ class World:
                      duration_minutes=15, topics="协作")
             log_talk(self.boss, kind="skip_level", with_user_ids=[person.id], held_at=held,
                      duration_minutes=20, topics="隔级")
+            add_pair(team, self.dept, by=self.hr)  # a 协作岗位 pair per team (config page)
             propose_meeting(self.lead, kind="one_on_one", with_user_ids=[person.id],
                             start_at=start + timedelta(minutes=30 * (i % 14)),
                             duration_minutes=20)
@@ -88,6 +91,7 @@ PAGES = [
     ("office", "/talks/summary?month={month}"),
     ("office", "/talks/summary.xlsx?month={month}"),
     ("hr", "/talks/"),
+    ("hr", "/talks/config"),
 ]
 
 
