@@ -113,11 +113,14 @@ ROUTES = {
     "main.set_language": "public",
     "receipts.lookup": "public",
     "receipts.message": "public",
+    "receipts.feedback": "public",
     "auth.login": "sign-in",
     "api-docs.openapi_json": "api-public",
     "api_auth.create_token": "api-public",
     "api_receipts.lookup": "api-public",
     "api_receipts.message": "api-public",
+    # the anonymous writer's verdict carries the receipt code instead of a token
+    "api_letters.feedback": "api-public",
     # Every signed-in employee.
     "main.index": "login",
     "auth.logout": "login",
@@ -133,6 +136,7 @@ ROUTES = {
     # 总经理信箱 GM mailbox.
     "mailbox.inbox": "login",
     "mailbox.write": "login",
+    "mailbox.write_receipt": "login",
     "mailbox.letter": "login",
     "mailbox.attachment": "login",
     "mailbox.act": "login",
@@ -144,6 +148,7 @@ ROUTES = {
     # 合理化建议与举报 suggestions and reports.
     "suggestions.index": "login",
     "suggestions.new": "login",
+    "suggestions.new_receipt": "login",
     "suggestions.report": "login",
     "suggestions.attachment": "login",
     "suggestions.act": "login",
@@ -233,6 +238,8 @@ ROUTES = {
     "api_letters.letters": "api-token",
     "api_letters.letter": "api-token",
     "api_letters.act": "api-token",
+    "api_letters.urge_letter": "api-token",
+    "api_letters.return_to_office": "api-token",
     "api_reports.submit": "api-token",
     "api_reports.reports": "api-token",
     "api_reports.report": "api-token",
