@@ -31,6 +31,9 @@ QUIET_PATH_PREFIXES = (
     "/api/v1/reports",
     "/api/v1/receipts",
     "/suggestions/new",
+    # loaded by the receipt pages only (after an anonymous filing): a log line of its first
+    # fetch would date the filing
+    "/static/js/receipt.js",
 )
 
 #: Whether the request this thread is serving is a quiet one: set by ``QuietRequestMarker``

@@ -92,3 +92,14 @@ def test_the_receipt_pages_need_a_signed_in_person(app, client):
     for _, page, _, _ in FORMS.values():
         response = client.get(page)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_the_receipt_pages_and_their_script_stay_out_of_the_access_log():
+    """The receipt pages come right after an anonymous filing, and only they load
+    receipt.js: a log line of either would date the filing."""
+    from hub.common.logging import is_quiet_request
+
+    for path in ("/mailbox/write/receipt", "/suggestions/new/receipt", "/receipt/feedback",
+                 "/static/js/receipt.js?v=0123456789ab"):
+        assert is_quiet_request(path, "http://hub.example/"), path
+    assert not is_quiet_request("/static/js/hub.js", "http://hub.example/")
