@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 

@@ -62,9 +62,9 @@ from hub.mailbox.services import (
 )
 from hub.org.directory import Page
 from hub.org.models import Department, User
+from hub.org.permissions import is_gm_office
 from hub.org.services import department_subtree
 from hub.receipts import handoff
-from hub.org.permissions import is_gm_office
 
 PER_PAGE = 20
 OFFICE_PER_PAGE = 50

@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext as _l
 
 from hub.common import holding
 from hub.common.access import ItemView
-from hub.mailbox.access import letter_receipt_view
 from hub.mailbox import services as mailbox
+from hub.mailbox.access import letter_receipt_view
 from hub.mailbox.models import Letter, LetterEvent
 from hub.suggestions import services as suggestions
 from hub.suggestions.access import report_receipt_view
 from hub.suggestions.models import Report, ReportEvent
-
 
 
 class NotYetRecorded(Exception):

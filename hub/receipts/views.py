@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
+from hub.common.forms import show_error
 from hub.common.receipt_throttling import limit_wrong_codes
 from hub.extensions import db
 from hub.receipts import bp
-from hub.common.forms import show_error
 from hub.receipts.forms import FeedbackForm, LookupForm, MessageForm
 from hub.receipts.kinds import ERRORS, Receipt, find_receipt
 
