@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from hub.common.markdown import plain_text
 from hub.common.urls import path_for
@@ -43,6 +44,13 @@ def access_terms(letter: Letter) -> set[str]:
     return terms
 
 
+def author(letter: Letter) -> tuple[str, set[str]] | None:
+    """A named letter's writer is shown to everyone who may open it."""
+    if letter.anonymous or letter.author is None:
+        return None
+    return letter.author.name, access_terms(letter)
+
+
 def held_terms(user) -> set[str]:
     """The terms ``user`` holds for letters (with every provider's: ``user:<id>``)."""
     from hub.org.models import Department
@@ -62,4 +70,5 @@ register(Provider(
     held_terms=held_terms, can_view=can_view_letter,
     all_ids=lambda: db.session.scalars(select(Letter.id)).all(),
     label=_l("来信"), icon="envelope", status_labels=STATUS_LABELS, order=10,
+    author=author, author_column=Letter.author_id, load_options=(joinedload(Letter.author),),
 ))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 
 from hub.common.urls import path_for
 from hub.extensions import db
@@ -70,6 +71,11 @@ def _skip_level_ids(_row) -> list[int]:
     return list(db.session.scalars(select(TalkLog.id).where(TalkLog.kind == SKIP_LEVEL)))
 
 
+def author(talk: TalkLog) -> tuple[str, set[str]] | None:
+    """Whoever may open a talk log sees who logged it."""
+    return (talk.author.name, access_terms(talk)) if talk.author is not None else None
+
+
 def held_terms(user) -> set[str]:
     if not user.is_authenticated or not user.active:
         return set()
@@ -95,6 +101,8 @@ register(Provider(
     held_terms=held_terms, can_view=can_view_talk,
     all_ids=lambda: db.session.scalars(select(TalkLog.id)).all(),
     label=_l("沟通记录"), icon="chat-left-text", order=40,
+    author=author, author_column=TalkLog.author_id,
+    load_options=(joinedload(TalkLog.author),),
     stale={
         TalkParticipant: lambda row: [row.talk_id],
         ActionItem: lambda row: [row.talk_id],

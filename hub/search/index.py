@@ -63,6 +63,10 @@ def make_schema() -> Schema:
         pinyin=TEXT(analyzer=SpaceSeparatedTokenizer() | LowercaseFilter(), phrase=False),
         chars=TEXT(analyzer=RegexTokenizer(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
                    phrase=False),
+        # who wrote it (the name and its pinyin), searchable only by those holding one of
+        # ``author_access`` (the writer is not shown to everyone who may open the item)
+        author=TEXT(analyzer=SpaceSeparatedTokenizer() | LowercaseFilter(), phrase=False),
+        author_access=KEYWORD(lowercase=False, scorable=False),
         title=STORED(),
         body=STORED(),
         department=ID(stored=True, sortable=True),  # department id as text, "" for none

@@ -31,6 +31,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, func, select
 from whoosh.filedb.filestore import FileStorage
 
+from hub.common.pinyin import name_keys
 from hub.common.threads import ProcessThread
 from hub.extensions import db
 from hub.search.analysis import title_keys
@@ -146,6 +147,11 @@ def build_document(provider: Provider, obj) -> dict | None:
         "access": " ".join(sorted(provider.access_terms(obj))),
         "url": _text(doc.get("url")),
     }
+    written = provider.author(obj) if provider.author is not None else None
+    if written:
+        name, terms = written
+        fields["author"] = " ".join(["".join(name.split()), *name_keys(name)])
+        fields["author_access"] = " ".join(sorted(terms))
     fields["content"] = f"{fields['title']}\n{fields['body']}"
     fields["sig"] = signature({k: v for k, v in fields.items() if k != "content"})
     # derived from the title (so not part of the signature)

@@ -115,6 +115,9 @@ class Match:
     def evaluate(self, q) -> set[int]:
         if isinstance(q, wq.Term):
             docs = self._term_docs(q.fieldname, q.text)
+            restricted = getattr(q, "allowed", None)  # hub.search.query.AuthorTerm
+            if restricted is not None:
+                docs = docs & restricted
         elif isinstance(q, wq.Phrase):
             docs = self._phrase(q)
         elif isinstance(q, wq.Every):  # a query of exclusions only: all but those

@@ -8,7 +8,7 @@ rows up.
 """
 from __future__ import annotations
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from hub.common.time import utcnow
@@ -42,6 +42,16 @@ def _new_words(session: Session, obj) -> bool:
     return any(not jieba_instance().has_word(part) for part in parts)
 
 
+def _renamed(obj) -> bool:
+    """A person whose name changed: the items they wrote are found by the new name."""
+    from hub.org.models import User
+
+    if not isinstance(obj, User):
+        return False
+    state = inspect(obj)
+    return not state.pending and state.attrs["name"].history.has_changes()
+
+
 def _entries(session: Session) -> set[tuple[str, int | None]]:
     entries: set[tuple[str, int | None]] = set()
     for obj in _changed(session):
@@ -54,6 +64,10 @@ def _entries(session: Session) -> set[tuple[str, int | None]]:
                 ident = inspect(obj).mapper.primary_key_from_instance(obj)
                 if ident and ident[0] is not None:
                     entries.add((provider.kind, int(ident[0])))
+            if provider.author_column is not None and _renamed(obj):
+                entries.update((provider.kind, int(i)) for i in session.connection().execute(
+                    select(provider.model.id).where(provider.author_column == obj.id)
+                ).scalars())
             for trigger, rule in provider.stale.items():
                 if not issubclass(cls, trigger):
                     continue

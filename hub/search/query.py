@@ -11,7 +11,8 @@ Query syntax is Whoosh's, minus fields, wildcards and ranges: words (AND), "phra
 OR, NOT/-word, brackets; exclusions alone (``-夜宵``) list everything else.  Text the
 parser cannot make sense of is searched as plain words.  A registration number matches its
 item exactly, typed in any case, with or without dashes and leading zeros.  A word typed in
-pinyin (shitang) or as initials (st) also finds titles with the Chinese word; a single
+pinyin (shitang) or as initials (st) also finds titles with the Chinese word, and a name
+(何磊, helei, hl) the items of that writer — for those who may see who wrote them; a single
 Chinese character also finds the titles holding it, ranked below whole words.
 """
 from __future__ import annotations
@@ -219,14 +220,43 @@ def _only_excludes(q: wq.Query) -> bool:
     return isinstance(q, wq.AndNot) and isinstance(q.a, wq.Every)
 
 
+class AuthorTerm(wq.Term):
+    """A writer's name (or its pinyin): matches only the items whose writer the user may
+    see — ``allowed``, the documents of the user's ``author_access`` terms, set for each
+    search by ``_run``; nothing before that, and never evaluated by Whoosh itself."""
+
+    allowed: frozenset[int] | set[int] = frozenset()
+
+
+def _authors(q: wq.Query) -> list[AuthorTerm]:
+    return [node for node in q.leaves() if isinstance(node, AuthorTerm)]
+
+
+def _without_authors(q: wq.Query) -> wq.Query:
+    """``q`` for Whoosh's own matching, which knows nothing of ``AuthorTerm.allowed``."""
+    if isinstance(q, AuthorTerm):
+        return wq.NullQuery
+    if isinstance(q, (wq.And, wq.Or)) and type(q) in (wq.And, wq.Or):
+        return type(q)([_without_authors(sub) for sub in q.subqueries], boost=q.boost)
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(_without_authors(q.a), _without_authors(q.b))
+    if isinstance(q, wq.Not):
+        return wq.Not(_without_authors(q.query))
+    return q
+
+
+_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
+
+
 def _widen(q: wq.Query) -> wq.Query:
-    """Each word also as people type it: a pinyin word (shitang) finds titles in Chinese,
-    a single Chinese character finds the titles that hold it (below whole words)."""
+    """Each word also as people type it: a pinyin word (shitang) finds titles in Chinese
+    and the items of a writer of that name (helei, hl), a single Chinese character finds
+    the titles that hold it (below whole words)."""
     if isinstance(q, wq.Term) and q.fieldname == "content":
         if len(q.text) == 1 and is_han(q.text):
             return wq.Or([q, wq.Term("chars", q.text, boost=CHAR_BOOST)])
         if PINYIN_RE.match(q.text):
-            return wq.Or([q, wq.Term("pinyin", q.text)])
+            return wq.Or([q, wq.Term("pinyin", q.text), AuthorTerm("author", q.text)])
         return q
     if isinstance(q, wq.AndNot):
         return wq.AndNot(_widen(q.a), _widen(q.b))
@@ -256,7 +286,10 @@ def parse(text: str) -> wq.Query | None:
         parsed = plain_query(text)
         if not _usable(parsed):
             return None
-    return _widen(parsed)
+    parsed = _widen(parsed)
+    if _NAME.match(text):  # it may be a person's name (何磊): their items too
+        parsed = wq.Or([parsed, AuthorTerm("author", text)])
+    return parsed
 
 
 # --- filters ---------------------------------------------------------------------------
@@ -476,11 +509,16 @@ def _run(searcher, results: SearchResults, user, parsed, *, kinds, department_id
     # Sets of document numbers (see "document sets" above): the user's access terms, the
     # query's matches, the chosen facets; total and facet counts are their intersections.
     allowed = term_docs(searcher, "access", held_terms(user))
+    authors = _authors(parsed)
+    if authors:
+        writers_shown = term_docs(searcher, "author_access", held_terms(user))
+        for node in authors:
+            node.allowed = writers_shown
     found = matching.match(searcher, parsed, field_lengths, within=allowed)
     if found is not None:
         everything, base = None, found.docs
     else:  # a query shape hub.search.matching does not evaluate: Whoosh scores every match
-        everything = searcher.search(parsed, limit=None).top_n
+        everything = searcher.search(_without_authors(parsed).normalize(), limit=None).top_n
         base = {docnum for _score, docnum in everything} & allowed
     if date_from or date_to:
         base = _in_dates(searcher, base, date_from, date_to)

@@ -16,7 +16,12 @@ A provider says, for one kind of item:
 * ``stale`` — other models whose changes change who may open items of this kind (reporting
   lines, unit memberships, exclusions, audience rows): model → function of the changed row
   returning the ids to re-index, or ``ALL`` for every item of the kind;
-* ``all_ids()`` — every id of the kind, for rebuilds and ``search check``.
+* ``all_ids()`` — every id of the kind, for rebuilds and ``search check``;
+* ``author(obj)`` (optional) — who wrote the item and who may see that: ``(name, terms)``,
+  the terms a subset of the item's access terms, or ``None`` (anonymous, or the writer
+  shown to nobody but themself).  The name and its pinyin make the item findable by its
+  writer's name for those holding those terms only; ``author_column`` (the model's
+  ``author_id``) re-indexes a person's items when their name changes.
 """
 from __future__ import annotations
 
@@ -49,6 +54,8 @@ class Provider:
     #: loader options (``selectinload`` …) for loading many items at once: what
     #: ``to_document``, ``access_terms`` and ``can_view`` read, so they do not query per item
     load_options: tuple = ()
+    author: Callable[[Any], tuple[str, set[str]] | None] | None = None
+    author_column: Any = None
 
 
 PROVIDERS: dict[str, Provider] = {}

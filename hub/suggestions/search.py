@@ -50,6 +50,14 @@ def access_terms(report: Report) -> set[str]:
     return {f"user:{user_id}" for user_id in viewers(report)}
 
 
+def author(report: Report) -> tuple[str, set[str]] | None:
+    """A named filer is shown to nobody but themself (the handlers reveal them one audited
+    click at a time): only the filer finds a report by their own name."""
+    if report.anonymous or report.author is None:
+        return None
+    return report.author.name, {f"user:{report.author_id}"}
+
+
 def held_terms(user) -> set[str]:
     if not user.is_authenticated or not user.active:
         return set()
@@ -83,6 +91,7 @@ register(Provider(
     held_terms=held_terms, can_view=can_view_report,
     all_ids=lambda: db.session.scalars(select(Report.id)).all(),
     label=_l("建议与举报"), icon="lightbulb", status_labels=STATUS_LABELS, order=20,
+    author=author, author_column=Report.author_id,
     load_options=(selectinload(Report.named).joinedload(ReportNamedPerson.user),
                   selectinload(Report.exclusions), joinedload(Report.author),
                   joinedload(Report.author_department), joinedload(Report.unit)),

@@ -8,6 +8,7 @@ import pytest
 from hub.extensions import db
 from hub.mailbox.services import file_letter
 from hub.org.models import User
+from tests.support import factories
 
 
 @pytest.fixture
@@ -115,3 +116,37 @@ def test_the_directory_finds_people_by_pinyin_and_initials(people, client, login
     body = client.get("/api/v1/users?q=zengwei", headers=bearer(viewer)).get_json()
     assert [item["username"] for item in body["items"]] == [person.username]
     assert client.get("/api/v1/users?q=helei", headers=bearer(viewer)).get_json()["items"] == []
+
+
+def test_a_writer_is_found_by_name_only_where_the_viewer_may_see_the_writer(
+        office, people, letters, create_user, find, index_now):
+    """何磊's named letters: the GM office sees who wrote them, so 何磊 / helei / hl find
+    them; his anonymous letter and his named report (whose filer is hidden from the
+    handlers) are found by name by nobody but, for the report, himself."""
+    from hub.suggestions.services import file_report
+
+    helei = people["helei"]
+    hidden = file_letter(helei, subject="匿名的意见", body="不署名", category="other",
+                         anonymous=True).letter
+    hr = create_user(roles=["hr"])
+    factories.create_unit("hr", "人力资源部", members=[hr])
+    report = file_report(helei, kind="suggestion", subject="改进排班", body="建议错峰。",
+                         anonymous=False).report
+    index_now()
+    his_letters = {letters["canteen"].id, letters["food"].id}
+    assert [(h.kind, h.id) for h in find(hr, "排班").hits] == [("report", report.id)]
+    for q in ("何磊", "helei", "hl", "HeLei"):
+        found = find(office, q)
+        assert {(h.kind, h.id) for h in found.hits} == {("letter", i) for i in his_letters}, q
+        assert hidden.id not in ids(found)
+        assert find(hr, q).total == 0, q  # the report's filer is hidden from HR
+        mine = {(h.kind, h.id) for h in find(helei, q).hits}
+        assert ("report", report.id) in mine and ("letter", hidden.id) not in mine, q
+    assert find(people["other"], "helei").total == 0
+    # a new name: found by it, no longer by the old one
+    person = db.session.get(User, helei.id)
+    person.name = "曾伟"
+    db.session.commit()
+    index_now()
+    assert ids(find(office, "zengwei")) == his_letters
+    assert find(office, "helei").total == 0
