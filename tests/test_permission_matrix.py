@@ -110,6 +110,7 @@ ROUTES = {
     # Public pages, the sign-in page and the API without a token (hub.auth.access allowlist).
     "static": "public",
     "main.healthz": "public",
+    "favicon": "public",
     "main.set_language": "public",
     "receipts.lookup": "public",
     "receipts.message": "public",
