@@ -3,19 +3,22 @@ announcements waiting for my confirmation (and the banner that links to the olde
 
 All of it is one SQL statement per request (scalar subqueries side by side), run the first
 time a template asks and kept in ``g`` for the rest of the request, e-mails rendered in the
-request included.  The rules themselves stay in the features' access modules: this module
+request included; the to-do total of somebody with reports adds the talks they owe, from
+the workbench's own list (``todo_total``).  The rules themselves stay in the features' access modules: this module
 only puts their queries into one statement.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user
 from sqlalchemy import exists, func, select
 
 from hub.announcements.access import unconfirmed_query
 from hub.announcements.models import Announcement
+from hub.common.time import utcnow
+from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.mailbox.access import assigned_letters
 from hub.meetings.access import reports_clause
@@ -24,7 +27,7 @@ from hub.notifications.services import unread_clause
 from hub.org.models import Department, User
 from hub.org.permissions import is_gm_office
 from hub.suggestions.access import unit_member_clause
-from hub.workbench.services import todo_count_query
+from hub.workbench.services import OWED_G_KEY, todo_count_query
 
 G_KEY = "hub_header"
 
@@ -45,8 +48,8 @@ class Header:
     heads_a_department: bool = False
     has_assigned_letters: bool = False
     #: Everything waiting for me that the workbench lists from stored tasks (the
-    #: announcements to confirm included).
-    todo_total: int = 0
+    #: announcements to confirm included); ``todo_total`` adds the talks I owe.
+    stored_todo: int = 0
     #: Somebody active reports to me (the talk pages' tabs, the compliance pages).
     has_reports: bool = False
     #: I am an active member of a handling unit (the navigation's "事项处理").
@@ -95,7 +98,7 @@ def header_of(user) -> Header:
         if row.first_id is not None else None,
         heads_a_department=bool(row.heads),
         has_assigned_letters=bool(row.assigned),
-        todo_total=(row.todo or 0) + (row.unconfirmed or 0),
+        stored_todo=(row.todo or 0) + (row.unconfirmed or 0),
         has_reports=bool(row.reports),
         handles_reports=bool(row.unit_member),
     )
@@ -106,6 +109,59 @@ def header_of(user) -> Header:
 def forget_header() -> None:
     """After a change in the request that the header shows (a confirmation, reading)."""
     g.pop(G_KEY, None)
+    g.pop(OWED_G_KEY, None)
+
+
+#: Session key of the talks owed as the person's last workbench counted them.
+OWED_SESSION_KEY = "hub_owed_talks"
+
+
+def todo_total(user) -> int:
+    """The workbench's total for ``user``: the stored tasks counted by the header's
+    statement plus the talks owed.  The talks come from the workbench's own list when the
+    request computed it (the workbench page: the same number, no statement more), else
+    from what the person's last workbench counted today (kept in the session: computing
+    the talk obligations on every page would cost every manager's page their statements).
+    """
+    header = header_of(user)
+    if not header.has_reports:
+        return header.stored_todo
+    today = local_date(utcnow()).isoformat()
+    cached = g.get(OWED_G_KEY)
+    if cached is not None and cached[0][0] == user.id:
+        session[OWED_SESSION_KEY] = [user.id, today, len(cached[1])]
+        return header.stored_todo + len(cached[1])
+    kept = session.get(OWED_SESSION_KEY)
+    if kept and kept[0] == user.id and kept[1] == today:
+        return header.stored_todo + int(kept[2])
+    return header.stored_todo
+
+
+class _TodoTotal:
+    """``todo_total`` for the templates, computed when a template first shows it (an
+    e-mail rendered in a request never asks for it)."""
+
+    def __init__(self, user):
+        self._user, self._value = user, None
+
+    def value(self) -> int:
+        if self._value is None:
+            self._value = todo_total(self._user) if self._user is not None else 0
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self.value())
+
+    def __int__(self) -> int:
+        return self.value()
+
+    def __eq__(self, other) -> bool:
+        return self.value() == other
+
+    __hash__ = None
+
+    def __str__(self) -> str:
+        return str(self.value())
 
 
 def unread_notifications(user) -> int:
@@ -127,8 +183,10 @@ def mailbox_desk(user) -> str | None:
 
 
 def header_context() -> dict:
-    header = header_of(current_user) if has_request_context() else Header()
-    return {"todo_total": header.todo_total,
+    user = current_user if has_request_context() else None
+    header = header_of(user) if user is not None else Header()
+    return {"todo_total": _TodoTotal(user if header.stored_todo or header.has_reports
+                                     else None),
             "unconfirmed_announcements": header.unconfirmed_announcements,
             "unconfirmed_announcement": header.unconfirmed_announcement}
 

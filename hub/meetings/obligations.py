@@ -32,11 +32,12 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
-from hub.common.models import get_setting, set_setting
+from hub.common.models import CalendarDay, get_setting, set_setting
 from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.common.urls import path_for
@@ -221,15 +222,18 @@ def _day_bounds_utc(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def _routine_owed(first: date, last: date, manager_on, is_working,
-                  people: list[int] | None = None) -> list[Owed]:
+                  people: list[int] | None = None, *, appraisals: list | None = None,
+                  pairs: list[Pair] | None = None) -> list[Owed]:
     if people is None:
         people = list(db.session.scalars(select(User.id).where(User.active.is_(True))))
     months = _months(first, last)
     quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in months})
-    appraisals = [AppraisalDay(a.id, a.day) for a in db.session.scalars(
-        select(AppraisalDate).where(AppraisalDate.day >= first - timedelta(days=40),
-                                    AppraisalDate.day <= last))]
-    pairs = current_pairs()
+    if appraisals is None:
+        appraisals = [AppraisalDay(a.id, a.day) for a in db.session.scalars(
+            select(AppraisalDate).where(AppraisalDate.day >= first - timedelta(days=40),
+                                        AppraisalDate.day <= last))]
+    if pairs is None:
+        pairs = current_pairs()
     owed: list[Owed] = []
     for person in people:
         for y, m in months:
@@ -315,24 +319,150 @@ def _talks_and_meetings(talks_first: date, talks_last: date, meetings_first: dat
     return talks_found, meetings_found
 
 
+#: How far around [first, last] ``_inputs`` loads talks and meetings; the windows' periods
+#: lie well inside (a quarter, or weeks after an appraisal day).
+INPUT_MARGIN_DAYS = 200
+
+
+def _inputs(first: date, last: date, today: date, users: dict[int, User]) -> SimpleNamespace:
+    """Everything ``compute_items`` reads besides the people, in one statement (UNION ALL
+    of plain rows): the calendar's overrides, the appraisal dates, the 协作岗位 pairs with
+    their heads, the occasion talks and appeals, and the talks and meetings of a margin
+    around the range (``compute_items`` keeps those of the periods it needs)."""
+    cal_start, cal_end = first - timedelta(days=100), last + timedelta(days=100)
+    t_from = first - timedelta(days=INPUT_MARGIN_DAYS)
+    t_start, _t_end = _day_bounds_utc(t_from, t_from)
+    _s, talks_end = _day_bounds_utc(t_from, max(last + timedelta(days=INPUT_MARGIN_DAYS), today))
+    _s, meetings_end = _day_bounds_utc(t_from, max(last + timedelta(days=INPUT_MARGIN_DAYS),
+                                                   today + timedelta(days=370)))
+
+    def row(source, id_, *, kind=None, a=None, b=None, c=None, d=None, day=None, at=None,
+            at2=None, text=None, flag=None):
+        return select(
+            literal(source, String).label("source"), cast(id_, Integer).label("id"),
+            cast(kind if kind is not None else null(), String).label("kind"),
+            *(cast(v if v is not None else null(), Integer).label(n)
+              for n, v in (("a", a), ("b", b), ("c", c), ("d", d))),
+            # Real dates and moments as they are (SQLite's CAST to DATE would make numbers).
+            (type_coerce(day, Date) if day is not None else cast(null(), Date)).label("day"),
+            (type_coerce(at, DateTime) if at is not None else cast(null(), DateTime))
+            .label("at"),
+            (type_coerce(at2, DateTime) if at2 is not None else cast(null(), DateTime))
+            .label("at2"),
+            cast(text if text is not None else null(), String).label("text"),
+            cast(flag if flag is not None else null(), Integer).label("flag"))
+
+    lead, partner = aliased(Department), aliased(Department)
+    closing = aliased(TalkLog)
+    both = union_all(
+        row("c", literal(0), day=CalendarDay.day, flag=CalendarDay.is_working)
+        .where(CalendarDay.day >= cal_start, CalendarDay.day <= cal_end),
+        row("d", AppraisalDate.id, day=AppraisalDate.day)
+        .where(AppraisalDate.day >= first - timedelta(days=40), AppraisalDate.day <= last),
+        row("x", CrossTeamPair.id, a=CrossTeamPair.leading_department_id,
+            b=CrossTeamPair.partner_department_id, c=lead.head_id, d=partner.head_id)
+        .join(lead, lead.id == CrossTeamPair.leading_department_id)
+        .join(partner, partner.id == CrossTeamPair.partner_department_id),
+        row("o", OccasionTalk.id, kind=OccasionTalk.kind, a=OccasionTalk.manager_id,
+            b=OccasionTalk.employee_id, c=OccasionTalk.closed_by_talk_id,
+            day=OccasionTalk.due_date, at=OccasionTalk.opened_at, at2=closing.held_at,
+            text=OccasionTalk.reason)
+        .outerjoin(closing, closing.id == OccasionTalk.closed_by_talk_id),
+        row("p", Appeal.id, a=Appeal.superior_id, b=Appeal.employee_id, at=Appeal.filed_at,
+            at2=Appeal.schedule_due_at, text=Appeal.reason),
+        row("t", TalkLog.id, kind=TalkLog.kind, a=TalkParticipant.user_id, at=TalkLog.held_at,
+            text=TalkLog.number)
+        .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
+        .where(TalkLog.held_at >= t_start, TalkLog.held_at < talks_end),
+        row("m", Meeting.id, kind=Meeting.kind, a=MeetingParticipant.user_id,
+            at=Meeting.start_at, at2=Meeting.created_at)
+        .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+        .where(Meeting.start_at >= t_start, Meeting.start_at < meetings_end,
+               Meeting.status.in_(PLANNED_STATUSES)),
+    ).subquery()
+    found = SimpleNamespace(overrides={}, appraisals=[], pairs=[], occasions=[], appeals=[],
+                            talks={}, meetings={}, loaded=(t_from, talks_end, meetings_end))
+    for r in db.session.execute(select(both).order_by(
+            both.c.source, both.c.day, both.c.at, both.c.id, both.c.a)):
+        source = r.source
+        if source == "c":
+            found.overrides[_as_date(r.day)] = bool(r.flag)
+        elif source == "d":
+            found.appraisals.append(AppraisalDay(r.id, _as_date(r.day)))
+        elif source == "x":
+            found.pairs.append((r.id, Pair(r.a, r.b, _active(users, r.c), _active(users, r.d))))
+        elif source in ("o", "p"):
+            senior, employee = users[r.a], users[r.b]
+            common = {"id": r.id, "reason": r.text, "manager": senior,
+                      "manager_id": senior.id, "superior": senior, "superior_id": senior.id,
+                      "employee": employee, "employee_id": employee.id, "filed_at": r.at,
+                      "opened_at": r.at}
+            if source == "o":
+                found.occasions.append(SimpleNamespace(
+                    **common, kind=r.kind, due_date=_as_date(r.day),
+                    closed_by_talk_id=r.c, closed_held_at=r.at2, schedule_due_at=None))
+            else:
+                found.appeals.append(SimpleNamespace(**common, kind=None, due_date=None,
+                                                     closed_by_talk_id=None,
+                                                     closed_held_at=None,
+                                                     schedule_due_at=r.at2))
+        else:
+            into = found.talks if source == "t" else found.meetings
+            entry = into.get(r.id)
+            if entry is None:
+                item = SimpleNamespace(id=r.id, kind=r.kind, held_at=r.at, number=r.text) \
+                    if source == "t" else SimpleNamespace(id=r.id, kind=r.kind,
+                                                          start_at=r.at, created_at=r.at2)
+                entry = into[r.id] = (item, set())
+            entry[1].add(r.a)
+    found.pairs = [p for _id, p in sorted(found.pairs, key=lambda x: x[0])]
+    return found
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _active(users: dict[int, User], user_id: int | None) -> int | None:
+    user = users.get(user_id) if user_id is not None else None
+    return user.id if user is not None and user.active else None
+
+
 def compute_items(first: date, last: date, *, today: date | None = None,
                   ending: bool = False) -> list[Item]:
     """Every obligation whose window overlaps [first, last] (``ending``: ends in it), with
     its status on ``today``.  Open occasion talks and appeals are listed until they are
-    held, whatever their window."""
+    held, whatever their window.  Two statements: the people with their reporting lines,
+    and ``_inputs``."""
     today = today or local_date(utcnow())
     users, manager_on = _people_and_lines()
-    cal = WorkCalendar(first - timedelta(days=100), last + timedelta(days=100))
+    data = _inputs(first, last, today, users)
+    cal = WorkCalendar.__new__(WorkCalendar)  # its overrides come from ``_inputs``
+    cal.start, cal.end = first - timedelta(days=100), last + timedelta(days=100)
+    cal.overrides = data.overrides
     routine = _routine_owed(first, last, manager_on, cache(cal.is_working),
-                            [u.id for u in users.values() if u.active])
+                            [u.id for u in users.values() if u.active],
+                            appraisals=data.appraisals, pairs=data.pairs)
 
     def wanted(start: date, end: date) -> bool:
         return first <= end <= last if ending else start <= last and end >= first
 
     span_start = min([o.period_start for o in routine] + [first - timedelta(days=100)])
     span_end = max([o.period_end for o in routine] + [last])
-    talks, meetings = _talks_and_meetings(span_start, max(span_end, today), span_start,
-                                          max(span_end, today + timedelta(days=370)))
+    s_start, _e = _day_bounds_utc(span_start, span_start)
+    _s, t_end = _day_bounds_utc(span_start, max(span_end, today))
+    _s, m_end = _day_bounds_utc(span_start, max(span_end, today + timedelta(days=370)))
+    loaded_from, loaded_talks_end, loaded_meetings_end = data.loaded
+    if span_start < loaded_from or t_end > loaded_talks_end or m_end > loaded_meetings_end:
+        talks, meetings = _talks_and_meetings(span_start, max(span_end, today), span_start,
+                                              max(span_end, today + timedelta(days=370)))
+    else:
+        talks = [(t, frozenset(ids)) for t, ids in sorted(
+            data.talks.values(), key=lambda x: (x[0].held_at, x[0].id))
+            if s_start <= t.held_at < t_end]
+        meetings = [(m, frozenset(ids)) for m, ids in sorted(
+            data.meetings.values(), key=lambda x: (x[0].start_at, x[0].id))
+            if s_start <= m.start_at < m_end]
     held = [Held(t.kind, ids, local_date(t.held_at), t.id) for t, ids in talks]
     planned = [Planned(m.kind, ids, local_date(m.start_at), m.id) for m, ids in meetings]
     numbers = {t.id: t.number for t, _ids in talks}
@@ -349,7 +479,7 @@ def compute_items(first: date, last: date, *, today: date | None = None,
                           meeting_id=s.meeting_id, days_off=o.days_off,
                           on_days_off=o.on_days_off, ref_id=o.ref_id,
                           departments=o.departments))
-    occasions, appeals = _occasions_and_appeals(users)
+    occasions, appeals = data.occasions, data.appeals
     items += _occasion_items(first, last, today, held, planned, numbers, wanted, ending,
                              occasions)
     items += _appeal_items(first, last, today, held, meetings, numbers, wanted, ending,
@@ -363,32 +493,6 @@ def compute_items(first: date, last: date, *, today: date | None = None,
 def _first_talk(held: list[Held], kind: str, pair: frozenset[int], since: date) -> Held | None:
     return next((h for h in held if h.kind == kind and pair <= h.participant_ids
                  and h.day >= since), None)
-
-
-def _occasions_and_appeals(users: dict[int, User]) -> tuple[list, list]:
-    """Every occasion talk (with the held time of the talk log that closed it) and every
-    appeal, as plain rows with their people from ``users``: one statement (UNION ALL)."""
-    closing = aliased(TalkLog)
-    occasions = (select(literal("o").label("source"), OccasionTalk.id, OccasionTalk.kind,
-                        OccasionTalk.manager_id.label("senior_id"), OccasionTalk.employee_id,
-                        OccasionTalk.due_date, OccasionTalk.reason,
-                        OccasionTalk.opened_at.label("at"), OccasionTalk.closed_by_talk_id,
-                        closing.held_at.label("closed_held_at"),
-                        cast(null(), DateTime).label("schedule_due_at"))
-                 .outerjoin(closing, closing.id == OccasionTalk.closed_by_talk_id))
-    appeals = select(literal("a"), Appeal.id, cast(null(), String), Appeal.superior_id,
-                     Appeal.employee_id, cast(null(), Date), Appeal.reason, Appeal.filed_at,
-                     cast(null(), Integer), cast(null(), DateTime), Appeal.schedule_due_at)
-    both = union_all(occasions, appeals).subquery()
-    found: dict[str, list] = {"o": [], "a": []}
-    for row in db.session.execute(select(both).order_by(
-            both.c.source, both.c.due_date, both.c.at, both.c.id)).mappings():
-        senior, employee = users[row["senior_id"]], users[row["employee_id"]]
-        found[row["source"]].append(SimpleNamespace(
-            **row, manager=senior, manager_id=senior.id, superior=senior,
-            superior_id=senior.id, employee=employee, filed_at=row["at"],
-            opened_at=row["at"]))
-    return found["o"], found["a"]
 
 
 def _occasion_items(first, last, today, held, planned, numbers, wanted, ending,

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import url_for
+from flask import g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, union_all
 
@@ -41,6 +41,8 @@ KINDS: dict[str, tuple] = {
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
 }
+#: ``g`` key of the request's ``owed_talks``.
+OWED_G_KEY = "hub_owed_talks"
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,19 @@ def _url(kind: str, item_id: int | None, **extra) -> str:
     return url_for(endpoint, **({arg: item_id} if arg else {}), **extra)
 
 
+def owed_talks(user: User, now: datetime | None = None) -> list[Todo]:
+    """The routine and occasion talks ``user`` owes whose window is open (or passed): once
+    per request (the workbench and the header's total ask the same list)."""
+    if not has_request_context():
+        return _owed_talks(user, now or utcnow())
+    cached = g.get(OWED_G_KEY)
+    if cached is None or cached[0] != (user.id, now):
+        cached = ((user.id, now), _owed_talks(user, now or utcnow()))
+        setattr(g, OWED_G_KEY, cached)
+    return cached[1]
+
+
 def _owed_talks(user: User, now: datetime) -> list[Todo]:
-    """The routine and occasion talks ``user`` owes whose window is open (or passed)."""
     from hub.meetings.access import has_reports
     from hub.meetings.obligations import manager_items
 
@@ -131,7 +144,7 @@ def _sort_key(item: Todo):
 
 def workbench_of(user: User, now: datetime | None = None) -> Workbench:
     """What is waiting for ``user``: overdue first, then by deadline, then the rest."""
-    now = now or utcnow()
+    given_now, now = now, now or utcnow()
     items: list[Todo] = []
     stored = stored_todo(user, now)
     if stored is not None:
@@ -145,6 +158,6 @@ def workbench_of(user: User, now: datetime | None = None) -> Workbench:
                               title=row.title, due_at=due_at,
                               overdue=due_at is not None and due_at < now,
                               url=_url(row.kind, row.item_id)))
-    items += _owed_talks(user, now)
+    items += owed_talks(user, given_now)
     items.sort(key=_sort_key)
     return Workbench(items)
