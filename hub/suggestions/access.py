@@ -887,12 +887,6 @@ def report_view(user: User, report: Report, *, summary: bool = False,
     return ItemView(report, fields, actions=actions, **values)
 
 
-def summary_views(user: User, reports: list[Report],
-                  now: datetime | None = None) -> list[ItemView]:
-    """The list rows of ``reports`` as ``user`` sees them, decided together (the reports
-    should come with their ``named`` and ``exclusions`` loaded: ``LIST_OPTIONS``)."""
-    now = now or utcnow()
-    _facts().decide(reports)
 #: What the anonymous filer sees by receipt code: the report, the handling unit (never a
 #: person), the answer, the history meant for the filer and the messages exchanged.
 RECEIPT_FIELDS = frozenset({
@@ -910,6 +904,12 @@ def report_receipt_view(report: Report) -> ItemView:
                     messages=[e for e in events if e.action in MESSAGE_ACTIONS])
 
 
+def summary_views(user: User, reports: list[Report],
+                  now: datetime | None = None) -> list[ItemView]:
+    """The list rows of ``reports`` as ``user`` sees them, decided together (the reports
+    should come with their ``named`` and ``exclusions`` loaded: ``LIST_OPTIONS``)."""
+    now = now or utcnow()
+    _facts().decide(reports)
     views = [report_view(user, report, summary=True, now=now) for report in reports]
     return [view for view in views if view is not None]
 

@@ -46,7 +46,7 @@ def this_year() -> int:
 def test_who_may_see_the_statistics(demo):
     allowed = {name for name, user in demo.items() if sv.can_view_report_stats(user)}
     # HR, the heads of the handling units (HR, 安全环保部, 客服部, the GM office) and the
-    # GM office, which counts in aggregate (tests/dashboard/test_dashboard.py).
+    # GM office, which counts in aggregate (tests/dashboard/test_report_figures.py).
     assert allowed == {"hr_head", "hr1", "hr2", "safety_head", "cs_head", "gm", "gmo"}
 
 
