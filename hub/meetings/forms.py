@@ -87,17 +87,18 @@ class MeetingForm(_PersonKindForm):
     location = StringField(_l("地点（可选）"), validators=[Optional(), too_long(LOCATION_MAX)])
     agenda = TextAreaField(_l("议题（可选，双方可见）"),
                            validators=[Optional(), too_long(AGENDA_MAX)])
+    #: a free slot's button (the free-time look-up lists them): a look-up, never saved;
+    #: its value fills the start time (one that does not parse is ignored)
+    slot = StringField()
 
-
-class FinderForm(FlaskForm):
-    """The GET form above the meeting form: whose free time to look up, for which kind."""
-
-    class Meta:
-        csrf = False
-
-    kind = SelectField(_l("沟通类别"), choices=lambda: kind_choices()[1:], validate_choice=False)
-    person = SelectField(_l("沟通对象"), coerce=int, default=NOBODY, validate_choice=False,
-                         render_kw={"data-picker": "person"})
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        if self.slot.data:
+            try:
+                self.start.process_formdata([self.slot.data])
+            except ValueError:
+                return
+            self.start.raw_data = [self.slot.data]
 
 
 class RespondForm(FlaskForm):

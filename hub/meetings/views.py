@@ -186,9 +186,7 @@ def index():
 def new_meeting():
     looking = looks_up(request.form)
     if request.method == "POST":
-        form = MeetingForm()
-        if "slot" in request.form:
-            take_slot(form.start, request.form["slot"])
+        form = MeetingForm()  # a free slot's button fills its start time
     else:
         initial = {"kind": arg_kind() or "one_on_one", "with_user": arg_person() or NOBODY}
         if arg_time("start"):
@@ -228,15 +226,6 @@ def looks_up(formdata) -> bool:
     待办): show the page again, filled as it was, with what was looked up; nothing is
     saved.  The kind and the person are the form's own fields, shown once."""
     return "find" in formdata or "slot" in formdata
-
-
-def take_slot(field, value: str) -> None:
-    """A free slot's button fills the start time (one that does not parse is ignored)."""
-    try:
-        field.process_formdata([value])
-    except ValueError:
-        return
-    field.raw_data = [value]
 
 
 @bp.route("/meetings/<id:meeting_id>")
