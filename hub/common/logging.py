@@ -34,6 +34,10 @@ QUIET_PATH_PREFIXES = (
     # loaded by the receipt pages only (after an anonymous filing): a log line of its first
     # fetch would date the filing
     "/static/js/receipt.js",
+    # browsers ask for the icon again on every page they show, whatever its caching, and
+    # without a Referer: a line per page view would date the anonymous pages all the same
+    "/favicon.ico",
+    "/static/favicon.",
 )
 
 #: Whether the request this thread is serving is a quiet one: set by ``QuietRequestMarker``

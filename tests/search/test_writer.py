@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, TEXT, Schema
 from whoosh.query import Every, Term
 
 from hub.extensions import db
@@ -20,10 +19,10 @@ from hub.search.index import SearcherCache, open_index, read_toc
 # --- the warm searcher over a small plain index ------------------------------------------
 
 def _index(root):
-    """An index folder as the hub lays it out (CURRENT + one generation)."""
+    """An index folder as the hub lays it out (CURRENT + one generation, the hub's schema:
+    one of another schema is taken for an older hub's and rebuilt)."""
     gen = search_index.new_generation(root)
-    ix = whoosh_index.create_in(str(gen), Schema(key=ID(stored=True, unique=True),
-                                                 text=TEXT(stored=True)))
+    ix = whoosh_index.create_in(str(gen), search_index.make_schema())
     search_index.publish_generation(root, gen)
     return ix
 
@@ -33,7 +32,7 @@ def _add(ix, *keys, merge=False, delete=()):
     for key in delete:
         writer.delete_by_term("key", key)
     for key in keys:
-        writer.add_document(key=key, text=f"word {key}")
+        writer.add_document(key=key, content=f"word {key}")
     writer.commit(merge=merge)
 
 
@@ -87,7 +86,7 @@ def test_a_deletion_in_a_reused_segment_is_never_returned(plain):
     assert "a3" not in keys and "b7" not in keys
     assert (keys, after.doc_count()) == _fresh_keys(plain.ix)
     assert after.search(Term("key", "a3")).scored_length() == 0
-    assert list(after.docs_for_query(Term("text", "a3"))) == []
+    assert list(after.docs_for_query(Term("content", "a3"))) == []
     # the searcher a request may still hold keeps reading its own version
     assert "a3" in _keys(before) and "c0" not in _keys(before)
     # a second deletion in the same segment: again a version of its own
