@@ -71,7 +71,7 @@ def _definition(page: Page, term: str) -> Locator:
 class HomePage:
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.greeting = page.locator("main h1")
+        self.greeting = page.get_by_test_id("greeting")  # under the 工作台 heading
         self.manager = _definition(page, "直属上级")
         self.skip_level = _definition(page, "隔级上级")
 
