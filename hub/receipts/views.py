@@ -28,18 +28,27 @@ def lookup():
     return receipt_page(receipt, MessageForm(formdata=None, code=form.code.data))
 
 
+def _opened_by(form):
+    """The receipt a posted form's code opens, or the page answering a broken form (400)
+    or a code that opens nothing."""
+    if form.code.errors:  # a broken form, not a wrong code
+        lookup_form = LookupForm(formdata=None)
+        lookup_form.code.errors = form.code.errors
+        return None, (render_template("receipts/lookup.html", form=lookup_form), 400)
+    receipt = find_receipt(form.code.data)
+    if receipt is None:
+        return None, not_found(LookupForm(formdata=None))
+    return receipt, None
+
+
 @bp.route("/message", methods=["POST"])
 @limit_wrong_codes
 def message():
     form = MessageForm()
     valid = form.validate_on_submit()
-    if form.code.errors:  # a broken form, not a wrong code
-        lookup_form = LookupForm(formdata=None)
-        lookup_form.code.errors = form.code.errors
-        return render_template("receipts/lookup.html", form=lookup_form), 400
-    receipt = find_receipt(form.code.data)
-    if receipt is None:
-        return not_found(LookupForm(formdata=None))
+    receipt, refused = _opened_by(form)
+    if refused is not None:
+        return refused
     if not valid:
         return receipt_page(receipt, form, status=400)
     try:
@@ -58,13 +67,9 @@ def feedback():
     """The anonymous writer's verdict on the answer to a letter (satisfied or not)."""
     form = FeedbackForm()
     valid = form.validate_on_submit()
-    if form.code.errors:  # a broken form, not a wrong code
-        lookup_form = LookupForm(formdata=None)
-        lookup_form.code.errors = form.code.errors
-        return render_template("receipts/lookup.html", form=lookup_form), 400
-    receipt = find_receipt(form.code.data)
-    if receipt is None:
-        return not_found(LookupForm(formdata=None))
+    receipt, refused = _opened_by(form)
+    if refused is not None:
+        return refused
     message_form = MessageForm(formdata=None, code=form.code.data)
     if not receipt.accepts_feedback:
         return receipt_page(receipt, message_form, status=409,
