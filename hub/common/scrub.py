@@ -229,10 +229,14 @@ def clean_image(data: bytes, fmt: str) -> Cleaned:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             Image.DecompressionBombError, EOFError) as error:
-        raise CannotClean(_l("图片无法读取（%(error)s），无法清除其中的位置等信息。",
-                             error=type(error).__name__)) from None
+        raise _unreadable_image(error) from None
     cleaned.data = out.getvalue()
     return cleaned
+
+
+def _unreadable_image(error: Exception) -> CannotClean:
+    return CannotClean(_l("图片无法读取（%(error)s），无法清除其中的位置等信息。",
+                          error=type(error).__name__))
 
 
 def clean_heif(data: bytes) -> Cleaned:
@@ -258,8 +262,7 @@ def clean_heif(data: bytes) -> Cleaned:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             Image.DecompressionBombError, EOFError) as error:
-        raise CannotClean(_l("图片无法读取（%(error)s），无法清除其中的位置等信息。",
-                             error=type(error).__name__)) from None
+        raise _unreadable_image(error) from None
     cleaned.data = out.getvalue()
     return cleaned
 
