@@ -6,6 +6,8 @@ first start, and drive the hub only through the browser.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -30,21 +32,30 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def new_context(browser, live_url):
-    """``new_context(**options)``: a browser context on the live hub, closed after the test."""
+@contextmanager
+def _contexts(browser, base_url: str):
+    """``make(**options)``: browser contexts on the hub at ``base_url``, closed at the end."""
     contexts = []
 
     def make(**options):
-        options = {"base_url": live_url, "locale": BROWSER_LOCALE, **options}
+        options = {"base_url": base_url, "locale": BROWSER_LOCALE, **options}
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_context(browser, live_url):
+    """``new_context(**options)``: a browser context on the live hub, closed after the test."""
+    with _contexts(browser, live_url) as make:
+        yield make
 
 
 @pytest.fixture
@@ -63,15 +74,5 @@ def company_url(tmp_path_factory):
 @pytest.fixture
 def company_context(browser, company_url):
     """``company_context(**options)``: a browser context on the demo company's hub."""
-    contexts = []
-
-    def make(**options):
-        options = {"base_url": company_url, "locale": BROWSER_LOCALE, **options}
-        context = browser.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
+    with _contexts(browser, company_url) as make:
+        yield make
