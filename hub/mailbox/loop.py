@@ -20,6 +20,7 @@ from hub.mailbox.access import (
     REOPENED_STATUS,
     assignment_overdue,
     awaits_feedback,
+    can_act,
     can_view_letter,
     handlers_of,
     is_author,
@@ -39,7 +40,6 @@ from hub.mailbox.services import (
 )
 from hub.notifications.services import notify
 from hub.org.models import User
-from hub.org.permissions import is_gm_office
 
 
 def urge(letter: Letter, actor: User, text: str = "", *, at: datetime | None = None) -> None:
@@ -49,12 +49,12 @@ def urge(letter: Letter, actor: User, text: str = "", *, at: datetime | None = N
     at = at or utcnow()
     if not can_view_letter(actor, letter):
         abort(404)
-    if not is_gm_office(actor):
-        raise LetterError(_("您不能对这封来信执行此操作。"))
     if not assignment_overdue(letter, at):
         raise InvalidTransition(_("只有已过办理期限的督办来信才能催办。"))
     if urged_today(letter, at):
         raise InvalidTransition(_("这封来信今天已经催办过，每个工作日最多催办一次。"))
+    if not can_act(actor, letter, "urge"):  # the GM office's step (hub.mailbox.access)
+        raise LetterError(_("您不能对这封来信执行此操作。"))
     _event(letter, actor, "urge", text=text, internal=True, at=at)
     title = _l("催办：来信 %(number)s 已过办理期限（%(due)s），请尽快办理", number=letter.number,
                due=local_date(letter.due_at).isoformat())
