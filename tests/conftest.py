@@ -160,3 +160,17 @@ def csrf_token(client, path: str = "/login") -> str:
 @pytest.fixture
 def get_csrf():
     return csrf_token
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The session's one Chromium (Playwright's sync API allows one running Playwright per
+    thread: the browser tests and the production tests share it)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.live import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

@@ -83,7 +83,7 @@ def _fill_the_rest(people: dict) -> str:
         ReportExclusion(report_id=report.id, user_id=hr1.id, excluded_by_id=people["hr_head"].id,
                         reason="利益相关", at=utcnow()),
     ])
-    summary = MonthlySummary(month="2026-10")
+    summary = MonthlySummary(month="2025-01")  # before the demo's own summaries
     summary.rows.append(MonthlySummaryRow(department_id=sales1.department_id, owed=3, held=2,
                                           late=1, overdue=0, talks_logged=2, minutes=45))
     db.session.add(summary)

@@ -1,5 +1,6 @@
-"""Fixtures for browser tests: one live demo hub and one Chromium for the session, a fresh
-browser context (cookies, storage) for every test.
+"""Fixtures for browser tests: one live demo hub for the session (and the session's one
+Chromium, ``browser`` in tests/conftest.py), a fresh browser context (cookies, storage) for
+every test.
 
 These tests do not use the ``app`` fixture: they run once, against SQLite, like a newcomer's
 first start, and drive the hub only through the browser.
@@ -9,9 +10,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.browser.live import launch_chromium, live_server
+from tests.browser.live import live_server
 
 #: What a Chromium on an English desktop sends; the hub must still answer in Chinese.
 BROWSER_LOCALE = "en-US"
@@ -22,14 +22,6 @@ TIMEOUT_MS = 15_000
 def live_url(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("live-hub")) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

@@ -8,12 +8,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from hub import create_app
 from hub.demo import create_demo_organisation
 from hub.extensions import db
-from tests.browser.live import launch_chromium
 from tests.browser.pages import LoginPage, ReceiptPage, SuggestionPages
 from tests.production.server import development_server, flask_cli, gunicorn, hub_environment
 
@@ -42,14 +41,6 @@ def demo_database(tmp_path_factory):
     return url
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
 def file_anonymously(browser, base_url: str) -> tuple[list[str], list[tuple[str, str]]]:
     """sales1 files an anonymous suggestion, looks it up by its code, then goes back to
     the home page.  Returns what must never be logged, and every
@@ -69,7 +60,7 @@ def file_anonymously(browser, base_url: str) -> tuple[list[str], list[tuple[str,
         code = filing.receipt_code.inner_text().strip()
         with page.expect_navigation():
             page.get_by_test_id("receipt-link").click()
-        receipt = ReceiptPage(page).look_up(code)
+        ReceiptPage(page).look_up(code)
         expect(page.get_by_test_id("follow-up")).to_be_visible()  # the item's own page
         with page.expect_navigation():
             page.locator("a.navbar-brand").click()  # away, as a person would
@@ -80,11 +71,11 @@ def file_anonymously(browser, base_url: str) -> tuple[list[str], list[tuple[str,
 
 
 @pytest.mark.parametrize("server_kind", SERVERS)
-def test_an_anonymous_filing_leaves_no_log_line(server_kind, demo_database, chromium,
+def test_an_anonymous_filing_leaves_no_log_line(server_kind, demo_database, browser,
                                                 tmp_path):
     env = hub_environment(demo_database, tmp_path)
     with SERVERS[server_kind](env, tmp_path) as server:
-        secrets, sent = file_anonymously(chromium, server.url)
+        secrets, sent = file_anonymously(browser, server.url)
     output = server.output()  # the server has stopped: everything it logged is there
 
     assert "POST /login" in output and "GET /static/" in output  # the log works
