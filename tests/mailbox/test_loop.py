@@ -4,7 +4,7 @@ office's 催办 of an overdue assignment and a department's 退回 of a wrongly 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from hub.mailbox import services as mb
 from hub.mailbox.models import Letter, LetterEvent
 from hub.notifications.models import Notification, OutboxMail
 from tests.conftest import csrf_token
-from tests.support.factories import bearer, sign_in
+from tests.support.factories import bearer, company_today, sign_in
 from tests.support.parity import page_fields
 
 API = "/api/v1/letters"
@@ -27,7 +27,7 @@ def answered_letter(demo, *, anonymous: bool = False) -> tuple[Letter, str | Non
     letter = filed.letter
     mb.accept(letter, demo["gmo"])
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-              due_date=date.today() + timedelta(days=10))
+              due_date=company_today() + timedelta(days=10))
     mb.resolve(letter, demo["prod_head"], "已调整菜谱")
     mb.answer(letter, demo["gmo"], "感谢来信，食堂已调整。")
     db.session.commit()
@@ -39,7 +39,7 @@ def assigned_letter(demo, *, overdue: bool = False) -> Letter:
                             category="issue").letter
     mb.accept(letter, demo["gmo"])
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-              handler=demo["prod1"], due_date=date.today())
+              handler=demo["prod1"], due_date=company_today())
     if overdue:
         letter.due_at = utcnow() - timedelta(days=3)
     db.session.commit()

@@ -3,7 +3,7 @@ number of SQL statements at 5 and at 50 rows (at most ``MAX_STATEMENTS``), and o
 page's rows loaded whatever the number of letters in the database."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import insert
 
@@ -11,7 +11,7 @@ from hub.extensions import db
 from hub.mailbox import services as mb
 from hub.mailbox.models import Letter
 from hub.org.models import User
-from tests.support.factories import create_department, create_user, sign_in
+from tests.support.factories import company_today, create_department, create_user, sign_in
 from tests.support.sqlcount import loaded_objects, statements
 
 MAX_STATEMENTS = 12
@@ -43,7 +43,7 @@ def file_letters(people, n: int) -> None:
             mb.accept(letter, people["gmo"])
             mb.assign(letter, people["gmo"], department=people["handling"],
                       handler=people["handler"] if i % 4 == 1 else None,
-                      due_date=date.today() + timedelta(days=10))
+                      due_date=company_today() + timedelta(days=10))
     db.session.commit()
 
 

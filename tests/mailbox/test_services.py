@@ -13,6 +13,7 @@ from hub.extensions import db
 from hub.mailbox import services as mb
 from hub.mailbox.models import Letter, LetterEvent
 from hub.notifications.models import Notification
+from tests.support.factories import company_today
 
 
 def file(author, **kw):
@@ -26,7 +27,7 @@ def file(author, **kw):
 def through_to_answer(letter, demo):
     mb.accept(letter, demo["gmo"])
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-              due_date=date.today() + timedelta(days=10))
+              due_date=company_today() + timedelta(days=10))
     mb.resolve(letter, demo["prod_head"], "已调整菜谱")
     mb.answer(letter, demo["gmo"], "感谢来信，食堂已调整。")
     db.session.commit()
@@ -108,7 +109,7 @@ def test_reject_needs_a_reason_and_answers_the_writer(app, demo):
 def test_reassignment_moves_the_letter(app, demo):
     letter = file(demo["sales1"]).letter
     mb.accept(letter, demo["gmo"])
-    due = date.today() + timedelta(days=5)
+    due = company_today() + timedelta(days=5)
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department, due_date=due)
     mb.assign(letter, demo["gmo"], department=demo["fin_head"].department, due_date=due)
     db.session.commit()
@@ -121,7 +122,7 @@ def test_who_may_see_a_letter(app, demo):
     letter = file(demo["sales1"]).letter
     mb.accept(letter, demo["gmo"])
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-              handler=demo["prod2"], due_date=date.today() + timedelta(days=3))
+              handler=demo["prod2"], due_date=company_today() + timedelta(days=3))
     db.session.commit()
     can = {name for name, user in demo.items() if mb.can_view_letter(user, letter)}
     assert can == {"sales1", "gm", "gmo", "prod_head", "prod2"}
@@ -137,7 +138,7 @@ def test_assigned_letters_are_the_handlers_own(app, demo):
     written = file(demo["prod_head"], subject="生产部经理自己的来信").letter
     mb.accept(assigned, demo["gmo"])
     mb.assign(assigned, demo["gmo"], department=demo["prod_head"].department,
-              handler=demo["prod2"], due_date=date.today() + timedelta(days=3))
+              handler=demo["prod2"], due_date=company_today() + timedelta(days=3))
     db.session.commit()
     listed = {name: set(db.session.scalars(mb.assigned_letters(user)))
               for name, user in demo.items()}
@@ -161,7 +162,7 @@ def test_only_handlers_may_resolve(app, demo):
     letter = file(demo["sales1"]).letter
     mb.accept(letter, demo["gmo"])
     mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-              due_date=date.today() + timedelta(days=3))
+              due_date=company_today() + timedelta(days=3))
     db.session.commit()
     assert not mb.can_act(demo["sales1"], letter, "resolve")
     assert mb.can_act(demo["prod_head"], letter, "resolve")
@@ -280,10 +281,10 @@ def test_assignment_needs_a_department_member_as_handler(app, demo):
     mb.accept(letter, demo["gmo"])
     with pytest.raises(mb.LetterError):
         mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-                  handler=demo["sales2"], due_date=date.today())
+                  handler=demo["sales2"], due_date=company_today())
     with pytest.raises(mb.LetterError):
         mb.assign(letter, demo["gmo"], department=demo["prod_head"].department,
-                  due_date=date.today() - timedelta(days=1))
+                  due_date=company_today() - timedelta(days=1))
     assert letter.status == "accepted"
 
 

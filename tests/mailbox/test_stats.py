@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.extensions import db
 from hub.mailbox import services as mb
-from hub.common.months import Month
 from hub.mailbox.stats import monthly_stats
 
 SEPTEMBER = Month(2026, 9)

@@ -1,7 +1,7 @@
 """The report inbox's rules: routing, conflicts of interest, anonymity, lifecycle, audit."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select
 from hub.extensions import db
 from hub.suggestions import services as sv
 from hub.suggestions.models import Report, ReportAudit, ReportEvent
+from tests.support.factories import company_today
 
 
 def file(author, **kw):
@@ -183,7 +184,7 @@ def test_rectification_is_seen_by_the_department_not_the_report(app, demo):
     sv.accept(report, demo["safety1"])
     rect = sv.request_rectification(report, demo["safety1"],
                                     department=demo["prod_head"].department,
-                                    due_date=date.today() + timedelta(days=7),
+                                    due_date=company_today() + timedelta(days=7),
                                     text="加装隔音设施")
     db.session.commit()
     assert sv.can_view_rectification(demo["prod_head"], rect)

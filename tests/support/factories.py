@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from datetime import date
 
 from hub.auth.services import create_api_token, hash_password, start_session
+from hub.common.time import utcnow
+from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.org.models import Department, HandlingUnit, UnitMembership, User
 from hub.org.services import set_manager, set_roles
@@ -69,3 +72,9 @@ def bearer(user: User, name: str = "tests") -> dict[str, str]:
     _token, secret = create_api_token(user, name)
     db.session.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def company_today() -> date:
+    """Today in the company's timezone (Asia/Shanghai: already tomorrow after 16:00 UTC),
+    the day deadlines are checked against — not the machine's ``date.today()``."""
+    return local_date(utcnow())
