@@ -54,11 +54,10 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     "ATTACHMENT_MAX_FILES": 5,
-    # Reports (SPEC §2): acknowledge within N days, feedback within M months; due time per
-    # urgency in minutes (None: the end of the day), from the policy's three levels.
+    # Reports (SPEC §2): acknowledge within N days, feedback within M months.  The urgency
+    # timers per kind are data the admin edits (hub/suggestions/timers.py).
     "REPORT_ACK_DAYS": 7,
     "REPORT_FEEDBACK_MONTHS": 3,
-    "REPORT_URGENCY_MINUTES": {"urgent": 10, "high": 15, "normal": None},
     # Announcements (SPEC §3): remind people who have not confirmed after N working days,
     # tell their manager after M; the daily digest e-mail goes out after this hour.
     "ANNOUNCEMENT_REMIND_DAYS": 2,

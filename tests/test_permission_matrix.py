@@ -226,6 +226,7 @@ ROUTES = {
     "admin.apply_import": "admin",
     "admin.import_template": "admin",
     "admin.routing": "admin",
+    "admin.timers": "admin",
     "admin.calendar": "admin",
     "admin.calendar_clear": "admin",
     # /api/v1 with a bearer token.

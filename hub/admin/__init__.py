@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from hub.admin import calendar, routing, views  # noqa: E402,F401
+from hub.admin import calendar, routing, timers, views  # noqa: E402,F401

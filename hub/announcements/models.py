@@ -70,6 +70,10 @@ class Announcement(db.Model):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     pinned_until: Mapped[datetime | None] = mapped_column(DateTime)
     requires_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A notice of an interruption (停水、停电…): when it happens.  It must be published at
+    # least 24 hours before, unless urgent_reason says why it could not be (客户服务规程 2.1).
+    event_at: Mapped[datetime | None] = mapped_column(DateTime)
+    urgent_reason: Mapped[str | None] = mapped_column(Text)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     audience: Mapped[list[AnnouncementAudience]] = relationship(

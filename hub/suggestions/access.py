@@ -29,7 +29,7 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, event, exists, false, func, inspect, or_, select, true
+from sqlalchemy import Select, and_, case, event, exists, false, func, inspect, or_, select, true
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -747,7 +747,7 @@ def overdue_clause(now: datetime):
     return Report.status.in_(OPEN) & or_(
         (Report.status == "submitted") & (Report.ack_due_at < now),
         Report.feedback_due_at < now,
-        Report.handle_due_at < now)
+        (Report.handle_due_at < now) & Report.handle_met_at.is_(None))
 
 
 def overdue_reasons(report: Report, now: datetime | None = None) -> list[str]:
@@ -757,7 +757,8 @@ def overdue_reasons(report: Report, now: datetime | None = None) -> list[str]:
         reasons.append("ack")
     if report.status in OPEN and now > report.feedback_due_at:
         reasons.append("feedback")
-    if report.status in OPEN and report.handle_due_at and now > report.handle_due_at:
+    if report.status in OPEN and report.handle_due_at and now > report.handle_due_at \
+            and report.handle_met_at is None:
         reasons.append("urgency")
     return reasons
 
@@ -860,7 +861,8 @@ def report_view(user: User, report: Report, *, summary: bool = False,
         # how the deadlines stand: what ran out (``overdue_reasons``) and the handling
         # deadline the urgency set
         fields |= {"overdue_reasons", "timers"}
-        timers.update(handle_due_at=report.handle_due_at, overdue=reasons)
+        timers.update(handle_due_at=report.handle_due_at, handle_rule=report.handle_rule,
+                      handle_met_at=report.handle_met_at, overdue=reasons)
     values = {
         "filer_label": filer_label(user, report, revealed=revealed),
         "mine": filer, "unit": decision.unit, "overdue": bool(reasons),
@@ -960,7 +962,9 @@ def todo_for(user: User) -> list[Select]:
         found += [
             rows("report_triage", Report.ack_due_at)
             .where(Report.status == "submitted", handled),
-            rows("report_handle", func.coalesce(Report.handle_due_at, Report.feedback_due_at))
+            rows("report_handle", func.coalesce(
+                case((Report.handle_met_at.is_(None), Report.handle_due_at)),
+                Report.feedback_due_at))
             .where(Report.status.in_(OPEN - {"submitted"}), handled,
                    or_(Report.handler_id == user.id, Report.handler_id.is_(None))),
         ]

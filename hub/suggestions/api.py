@@ -133,6 +133,12 @@ class TimersSchema(Schema):
     feedback_due_at = Timestamp(metadata={"description": "反馈期限（3 个月）"})
     handle_due_at = Timestamp(allow_none=True, metadata={
         "description": "按紧急程度的办理期限（仅承办人）"})
+    handle_rule = fields.String(allow_none=True, metadata={
+        "enum": ["minutes", "end_of_day", "working_days"],
+        "description": "办理期限的规则：minutes 分钟内首次响应、end_of_day 当日或约定时间内首次"
+                       "响应（客户意见）、working_days 工作日内办结（仅承办人）"})
+    handle_met_at = Timestamp(allow_none=True, metadata={
+        "description": "办理期限何时达成：首次响应或办结的时间（仅承办人）"})
     overdue = fields.List(fields.String(metadata={"enum": ["ack", "feedback", "urgency"]}),
                           metadata={"description": "已超过的期限（仅承办人）"})
 
@@ -245,6 +251,8 @@ class ReportActionSchema(Schema):
                     metadata={"description": "assign：承办人"})
     urgency = fields.String(load_default=None, validate=validate.OneOf(URGENCIES), metadata={
         "description": "set_urgency：urgent 特急 / high 急 / normal 一般"})
+    agreed_at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={
+        "description": "set_urgency：与客户约定的时间（仅“当日或约定时间内”的时限），ISO 8601 带时区"})
     department = RowId(Department, data_key="department_id", load_default=None,
                        metadata={"description": "request_rectification：整改部门"})
     due_date = fields.Date(load_default=None,

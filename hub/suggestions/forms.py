@@ -8,12 +8,15 @@ forms on one page have their own field ids.
 """
 from __future__ import annotations
 
+from datetime import timezone
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -26,6 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from hub.common.converters import MAX_ID
 from hub.common.forms import REQUIRED, too_long
+from hub.common.time import company_tz
 from hub.directory.forms import PageForm
 from hub.extensions import db
 from hub.org.models import Department, User
@@ -199,11 +203,22 @@ class AssignForm(ActionForm):
 
 
 class UrgencyForm(ActionForm):
+    """The urgency; the view names each level's timer for the report's kind and keeps the
+    agreed time only where a same-day timer can take one (a customer complaint)."""
+
     urgency = SelectField(_l("紧急程度"), choices=_options(URGENCY_LABELS))
+    agreed_at = DateTimeLocalField(
+        _l("与客户约定的时间"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description=_l("可选，仅“当日或与客户约定时间内”：不填则当日 24 点前首次响应。"))
     text = None
 
     def service_fields(self) -> dict:
-        return {"urgency": self.urgency.data}
+        agreed = self.agreed_at.data if "agreed_at" in self else None
+        if agreed is not None:
+            agreed = agreed.replace(tzinfo=company_tz()).astimezone(timezone.utc).replace(
+                tzinfo=None)
+        return {"urgency": self.urgency.data, "agreed_at": agreed}
 
 
 class RectificationForm(ActionForm):

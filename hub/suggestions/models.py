@@ -96,6 +96,11 @@ class Report(db.Model):
     ack_due_at: Mapped[datetime] = mapped_column(DateTime)
     feedback_due_at: Mapped[datetime] = mapped_column(DateTime)
     handle_due_at: Mapped[datetime | None] = mapped_column(DateTime)  # from the urgency
+    # The rule the urgency's timer was set with ("minutes", "end_of_day", "working_days":
+    # see hub.suggestions.timers) and when it was met (the first response for the minute
+    # and same-day timers of customer complaints, the handling's end for working days).
+    handle_rule: Mapped[str | None] = mapped_column(String(20))
+    handle_met_at: Mapped[datetime | None] = mapped_column(DateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str | None] = mapped_column(Text)
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -123,6 +128,25 @@ class Report(db.Model):
     rectifications: Mapped[list[Rectification]] = relationship(
         back_populates="report", order_by="Rectification.id", cascade="save-update, merge")
     attachments: Mapped[list[Attachment]] = relationship(secondary=report_attachments)
+
+
+class UrgencyTimer(db.Model):
+    """How long a kind of report may wait at one urgency (特急 / 急 / 一般): a row overrides
+    the default of ``hub.suggestions.timers.DEFAULT_TIMERS``; the admin edits them."""
+
+    __tablename__ = "urgency_timers"
+    __table_args__ = (
+        CheckConstraint("rule IN ('minutes', 'end_of_day', 'working_days', 'none')",
+                        name="known_rule"),
+        CheckConstraint("(rule IN ('minutes', 'working_days') AND amount > 0) OR "
+                        "(rule IN ('end_of_day', 'none') AND amount IS NULL)",
+                        name="amount_fits_rule"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    urgency: Mapped[str] = mapped_column(String(10), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int | None] = mapped_column(Integer)
 
 
 class ReportNamedPerson(db.Model):

@@ -35,6 +35,7 @@ from hub.extensions import db
 from hub.notifications.services import notify
 from hub.org.models import Department, HandlingUnit, User
 from hub.org.services import department_head
+from hub.suggestions import timers
 from hub.suggestions.access import (  # noqa: F401 (re-exported)
     DEFAULT_FALLBACK_UNIT,
     FALLBACK_UNIT_SETTING,
@@ -315,6 +316,9 @@ def _event(report: Report, actor: User | None, action: str, *, text: str = "",
         action=action, from_status=from_status, to_status=to_status, text=text,
         visibility=visibility, params=params)
     db.session.add(event)
+    if report.handle_due_at is not None and report.handle_met_at is None \
+            and action in timers.meeting_steps(report.handle_rule):
+        report.handle_met_at = event.at
     return event
 
 
@@ -373,23 +377,33 @@ def assign(report: Report, actor: User, handler: User | None, text: str = "", *,
     db.session.flush()
 
 
-def urgency_due(urgency: str, start: datetime) -> datetime:
-    minutes = current_app.config["REPORT_URGENCY_MINUTES"].get(urgency)
-    if minutes:
-        return start + timedelta(minutes=int(minutes))
-    return end_of_day_utc(local_date(start))
-
-
 def set_urgency(report: Report, actor: User, urgency: str, *,
-                at: datetime | None = None) -> None:
+                agreed_at: datetime | None = None, at: datetime | None = None) -> None:
+    """特急 / 急 / 一般 with the timer of the report's kind (``hub.suggestions.timers``):
+    minutes or the same day for a customer complaint's first response — or the time agreed
+    with the customer (``agreed_at``, naive UTC) — working days for the other kinds.  A
+    response (or the end of the handling) given before already meets the new timer."""
     if urgency not in URGENCIES:
         raise ReportError(_("未知的紧急程度。"), {"urgency": [_("未知的紧急程度。")]})
     at = at or utcnow()
+    timer = timers.timer_for(report.kind, urgency)
+    if agreed_at is not None and agreed_at.tzinfo is not None:  # from the API
+        agreed_at = agreed_at.astimezone(timezone.utc).replace(tzinfo=None)
+    if agreed_at is not None:
+        if timer.rule != "end_of_day":
+            message = _("只有“当日或与客户约定时间内”的时限可以填写约定时间。")
+            raise ReportError(message, {"agreed_at": [message]})
+        if agreed_at <= at:
+            message = _("约定时间必须晚于现在。")
+            raise ReportError(message, {"agreed_at": [message]})
     _transition(report, actor, "set_urgency", text=str(URGENCY_LABELS[urgency]),
                 params=history.message("urgency", urgency=urgency),
                 visibility="handlers", at=at)
     report.urgency = urgency
-    report.handle_due_at = urgency_due(urgency, at)
+    report.handle_due_at = timers.due_at(timer, at, agreed_at)
+    report.handle_rule = timer.rule if report.handle_due_at is not None else None
+    met = [e.at for e in report.events if e.action in timers.meeting_steps(timer.rule)]
+    report.handle_met_at = min(met) if met and report.handle_due_at is not None else None
     report.escalation_level = 0
     db.session.flush()
 
@@ -614,7 +628,8 @@ def report_by_receipt(code: str | None) -> Report | None:
 ACTIONS = {
     "accept": lambda r, a, f: accept(r, a, f.get("text", "")),
     "assign": lambda r, a, f: assign(r, a, f.get("handler"), f.get("text", "")),
-    "set_urgency": lambda r, a, f: set_urgency(r, a, f.get("urgency", "")),
+    "set_urgency": lambda r, a, f: set_urgency(r, a, f.get("urgency", ""),
+                                               agreed_at=f.get("agreed_at")),
     "request_rectification": lambda r, a, f: request_rectification(
         r, a, department=f.get("department"), due_date=f.get("due_date"),
         text=f.get("text", "")),

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, select
+from wtforms import SelectChoice
 
 from hub.common.attachments import AttachmentError, cleaning_summary, download_response
 from hub.common.forms import attachment_limits, department_choices, people_choices, show_error
@@ -34,7 +35,7 @@ from hub.extensions import db
 from hub.org.directory import Page
 from hub.org.services import heads_of
 from hub.receipts import handoff
-from hub.suggestions import bp
+from hub.suggestions import bp, timers
 from hub.suggestions.forms import (
     ACTION_FORMS,
     KIND_HELP,
@@ -290,6 +291,13 @@ def action_form(action: str, report: Report, submitted: bool = False) -> ActionF
             p for p in handling_team(report) if p.id != current_user.id)
     elif action == "request_rectification":
         form.department.choices = department_choices()
+    elif action == "set_urgency":
+        every = timers.all_timers()  # one statement
+        kind_timers = {u: every[(report.kind, u)] for u in URGENCIES}
+        form.urgency.choices = [SelectChoice(u, f"{URGENCY_LABELS[u]}（{timers.describe(t)}）")
+                                for u, t in kind_timers.items()]
+        if not any(t.rule == "end_of_day" for t in kind_timers.values()):
+            del form.agreed_at
     return form
 
 

@@ -54,6 +54,7 @@ def pages(org: dict) -> dict[str, tuple[str, str, list[str]]]:
         "departments": ("/admin/departments", "admin", ["分公司00", "负责人00"]),
         "administration": ("/admin/", "admin", []),
         "handling units": ("/admin/routing", "admin", []),
+        "urgency timers": ("/admin/timers", "admin", []),
         "working calendar": ("/admin/calendar", "admin", []),
     }
 
