@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.receipts import bp as receipts_bp
     from hub.search import bp as search_bp
     from hub.suggestions import bp as suggestions_bp
+    from hub.surveys import bp as surveys_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp, url_prefix="/talks")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(surveys_bp, url_prefix="/surveys")
     register_api(app)
 
 

@@ -159,6 +159,7 @@ def demo_steps() -> list[DemoStep]:
     from hub.notifications.demo import spread_demo_notifications
     from hub.search.demo import rebuild_search_index
     from hub.suggestions.demo import create_demo_reports
+    from hub.surveys.demo import create_demo_surveys
 
     return [
         _organisation,
@@ -166,6 +167,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_letters,
         create_demo_reports,
         create_demo_announcements,
+        create_demo_surveys,
         create_demo_talks,
         create_demo_obligations,
         store_demo_summaries,

@@ -32,7 +32,6 @@ from hub.suggestions.models import (  # noqa: F401
     ReportEvent,
     ReportExclusion,
     ReportNamedPerson,
-    UrgencyTimer,
 )
 from hub.meetings.obligation_models import (  # noqa: F401
     Appeal,
@@ -52,4 +51,11 @@ from hub.org.models import (  # noqa: F401
     UnitMembership,
     User,
     UserRole,
+)
+from hub.surveys.models import (  # noqa: F401
+    Survey,
+    SurveyAudience,
+    SurveyParticipant,
+    SurveyQuestion,
+    SurveyResponse,
 )

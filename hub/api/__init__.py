@@ -27,11 +27,12 @@ def api_blueprints() -> list:
     from hub.meetings.api import compliance_blp
     from hub.notifications.api import blp as notifications_blp
     from hub.suggestions.api import blp as reports_blp
+    from hub.surveys.api import blp as surveys_blp
     from hub.workbench.api import blp as workbench_blp
 
     return [auth_blp, org_blp, letters_blp, reports_blp, receipts_blp, announcements_blp,
             talks_blp, compliance_blp, search_blp, notifications_blp, workbench_blp,
-            dashboard_blp]
+            dashboard_blp, surveys_blp]
 
 
 def register_api(app: Flask) -> None:

@@ -28,6 +28,9 @@ NO_ACTIVITY_ENDPOINTS = frozenset({
     "suggestions.new_receipt",
     "api_letters.write",
     "api_reports.submit",
+    # a survey's answers: the "has answered" marker is all that ties the moment to a person
+    "surveys.answer_page",
+    "api_surveys.respond",
 })
 
 #: The short allowlist of endpoints that work without signing in.
@@ -66,6 +69,8 @@ def navigation(user) -> ItemView:
     shown = set()
     if user is not None and user.is_authenticated and user.active and can_manage_org(user):
         shown.add("manage_org")
+    if user is not None and user.is_authenticated and user.active:
+        shown.add("surveys")  # 满意度调查: everybody may be asked; no query per page
     return ItemView(user, shown)
 
 

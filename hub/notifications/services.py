@@ -29,6 +29,7 @@ KIND_LABELS = {
     "announcement": _l("公告"),
     "meeting": _l("约谈"),
     "talk": _l("沟通记录"),
+    "survey": _l("问卷"),
 }
 #: The status filter: unread (and not done), everything, done.
 STATES = ("unread", "all", "done")

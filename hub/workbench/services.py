@@ -24,6 +24,7 @@ from hub.mailbox.access import todo_for as letter_todo
 from hub.meetings.access import todo_for as meeting_todo
 from hub.org.models import User
 from hub.suggestions.access import todo_for as report_todo
+from hub.surveys.access import todo_for as survey_todo
 
 #: Every kind of task, in the order the page lists its counts: label, and the page where
 #: the task is done (endpoint, name of the id argument).
@@ -40,6 +41,7 @@ KINDS: dict[str, tuple] = {
     "talk_acknowledge": (_l("沟通记录待确认"), "meetings.talk", "talk_id"),
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
+    "survey_answer": (_l("问卷待填写"), "surveys.survey", "survey_id"),
 }
 #: ``g`` key of the request's ``owed_talks``.
 OWED_G_KEY = "hub_owed_talks"
@@ -86,6 +88,7 @@ def stored_todo(user: User, now: datetime | None = None, *,
                 announcements: bool = True) -> Select | None:
     """Every stored task waiting for ``user``, as one UNION ALL (None: nothing can wait)."""
     selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
+    selects += survey_todo(user, now)
     if announcements:
         selects += announcement_todo(user, now)
     return union_all(*selects) if selects else None
