@@ -465,7 +465,7 @@ ANNOUNCEMENT_FIELDS = frozenset({
     "id", "number", "title", "kind", "kind_label", "author", "audience",
     "requires_confirmation", "version", "publish_at", "expires_at", "pinned", "pinned_until",
     "pinned_now", "published", "expired", "body", "body_html", "attachments", "in_audience",
-    "can_view_confirmations",
+    "can_view_confirmations", "event_at", "urgent_reason",
 })
 #: What only a reader asked to confirm it sees: their own confirmation and what changed
 #: since the version they confirmed.

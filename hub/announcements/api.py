@@ -158,6 +158,10 @@ class AnnouncementSchema(ViewSchema, AnnouncementSummarySchema):
     confirmed_at = Timestamp(allow_none=True)
     in_audience = fields.Boolean()
     can_view_confirmations = fields.Boolean()
+    event_at = Timestamp(allow_none=True, metadata={
+        "description": "停水、停电等中断通知：事件（中断开始）的时间；其他公告为 null"})
+    urgent_reason = fields.String(allow_none=True, metadata={
+        "description": "不足 24 小时发布中断通知的紧急原因"})
     changes = fields.Nested(ChangesSchema, allow_none=True, metadata={
         "description": "调用者确认过旧版本时：与那一版相比的修改"})
 
@@ -195,6 +199,11 @@ class NewAnnouncementSchema(Schema):
     expires_at = Moment()
     pinned = fields.Boolean(load_default=False)
     pinned_until = Moment()
+    event_at = Moment(metadata={
+        "description": "停水、停电等中断通知：事件时间（带时区）；须至少提前 24 小时发布，"
+                       "否则需填 urgent_reason"})
+    urgent_reason = Text(load_default=None, allow_none=True, metadata={
+        "maxLength": 500, "description": "情况特别紧急、不足 24 小时发布的原因"})
 
     @validates_schema
     def _known_departments(self, data, **kwargs):
@@ -268,7 +277,8 @@ def create(args):
                           roles=tuple(audience["roles"])),
         requires_confirmation=args["requires_confirmation"],
         publish_at=args["publish_at"], expires_at=args["expires_at"],
-        pinned=args["pinned"], pinned_until=args["pinned_until"])
+        pinned=args["pinned"], pinned_until=args["pinned_until"],
+        event_at=args["event_at"], urgent_reason=args["urgent_reason"])
     db.session.commit()
     return announcement_view(current_user, announcement)
 

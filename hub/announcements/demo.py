@@ -35,6 +35,8 @@ class DemoAnnouncement:
     not_confirmed_by: tuple[str, ...] = ()  # … except these
     revision: tuple[float, str] | None = None  # (days ago, new body): a new version
     confirmed_again_by: tuple[str, ...] = ()
+    event_after_hours: float = 0  # a notice of an interruption: it happens this long after
+    urgent_reason: str | None = None
 
 
 ANNOUNCEMENTS = [
@@ -84,6 +86,10 @@ ANNOUNCEMENTS = [
         "涉及停机、安全的投诉立即上报部门经理。",
         departments=("客服部",)),
     DemoAnnouncement(
+        1.5, "prod_head", "notice", "二号车间周末停电检修通知",
+        "因配电柜检修，二号车间将停电 4 小时，请提前做好设备停机和物料保护。",
+        departments=("生产部",), event_after_hours=48),
+    DemoAnnouncement(
         1, "gmo", "notice", "部门负责人沟通执行情况月报提交要求",
         "请各部门负责人于每月 3 日前在“沟通”模块中核对上月沟通执行情况。",
         roles=("department_head",)),
@@ -111,7 +117,9 @@ def create_demo_announcements(people: dict[str, User]) -> None:
             pinned_until=at + timedelta(days=item.pinned_days) if item.pinned_days else None,
             expires_at=at + timedelta(days=item.expires_after_days)
             if item.expires_after_days else None,
-            now=published_at)
+            event_at=at + timedelta(hours=item.event_after_hours)
+            if item.event_after_hours else None,
+            urgent_reason=item.urgent_reason, now=published_at)
         if at > now:
             continue
         members = list(db.session.scalars(

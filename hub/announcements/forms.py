@@ -79,6 +79,24 @@ class PublishForm(_TimesForm):
                                 choices=_options(*ROLE_LABELS.items()))
     requires_confirmation = BooleanField(_l("需要确认（每人确认“已阅读并遵守”）"))
     publish_at = _time_field(_l("定时发布"), _l("可选。不填则立即发布；到时才出现在公告栏并通知。"))
+    interruption = BooleanField(_l("停水、停电等中断通知（须至少提前 24 小时发布）"))
+    event_at = _time_field(_l("事件时间"), _l("中断开始的时间。"))
+    urgent = BooleanField(_l("情况特别紧急，不足 24 小时发布"))
+    urgent_reason = TextAreaField(_l("紧急原因"), validators=[Optional(), too_long(500)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """A notice of an interruption needs its event time, and an urgent one its reason
+        (checked here: an empty field stops its own validators at ``Optional()``)."""
+        valid = super().validate(extra_validators)
+        if not self.interruption.data:
+            return valid
+        if self.event_at.data is None and not self.event_at.errors:
+            self.event_at.errors = [*self.event_at.errors, _l("请填写事件时间。")]
+            valid = False
+        if self.urgent.data and not (self.urgent_reason.data or "").strip():
+            self.urgent_reason.errors = [*self.urgent_reason.errors, _l("请说明紧急原因。")]
+            valid = False
+        return valid
 
     def validate_kind(self, field) -> None:
         if field.data not in KIND_LABELS or field.data not in [c.value for c in
@@ -107,7 +125,10 @@ class PublishForm(_TimesForm):
                 "publish_at": to_utc(self.publish_at.data),
                 "expires_at": to_utc(self.expires_at.data), "pinned": bool(self.pinned.data),
                 "pinned_until": to_utc(self.pinned_until.data),
-                "uploads": self.attachments.data}
+                "uploads": self.attachments.data,
+                "event_at": to_utc(self.event_at.data) if self.interruption.data else None,
+                "urgent_reason": self.urgent_reason.data
+                if self.interruption.data and self.urgent.data else None}
 
 
 class EditForm(_TimesForm):

@@ -9,7 +9,7 @@ Services flush and never commit; the request (or the job runner) commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, current_app
 from flask_babel import gettext as _
@@ -233,14 +233,50 @@ def _check_times(publish_at: datetime, expires_at: datetime | None,
         raise AnnouncementError(message, {"pinned_until": [message]})
 
 
+#: A notice of an interruption goes out this long before it (客户服务规程 2.1 "提前24小时").
+EVENT_NOTICE = timedelta(hours=24)
+REASON_MAX = 500
+
+
+def _check_event(publish_at: datetime, event_at: datetime | None,
+                 urgent_reason: str | None) -> None:
+    """A notice of an interruption (停水、停电…) at ``event_at`` is published at least 24
+    hours before it, unless it says why it could not be (``urgent_reason``)."""
+    if event_at is None:
+        return
+    if event_at <= publish_at:
+        message = _("事件时间必须晚于发布时间。")
+        raise AnnouncementError(message, {"event_at": [message]})
+    if publish_at > event_at - EVENT_NOTICE and not urgent_reason:
+        message = _("停水、停电等中断通知须至少提前 24 小时发布：事件时间 %(event)s，最晚应于 "
+                    "%(latest)s 发布。情况特别紧急的，请标明紧急并说明原因。",
+                    event=_minute(event_at), latest=_minute(event_at - EVENT_NOTICE))
+        raise AnnouncementError(message, {"event_at": [message]})
+
+
+def _minute(moment: datetime) -> str:
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _reason(text: str | None) -> str | None:
+    value = (text or "").strip()
+    if len(value) > REASON_MAX:
+        message = _("不能超过 %(n)s 个字符。", n=REASON_MAX)
+        raise AnnouncementError(message, {"urgent_reason": [message]})
+    return value or None
+
+
 def publish(author: User, *, title: str, body: str, kind: str, audience: Audience,
             requires_confirmation: bool = False, publish_at: datetime | None = None,
             expires_at: datetime | None = None, pinned: bool = False,
             pinned_until: datetime | None = None, uploads: list | None = None,
+            event_at: datetime | None = None, urgent_reason: str | None = None,
             now: datetime | None = None) -> Announcement:
     """Publish now, or schedule for ``publish_at`` (a past time means now).  The audience is
     told at once when it is published now; a scheduled one by ``announce_due`` when its time
-    comes.  Raises ``NotAllowed`` (403) when ``author`` may not publish this."""
+    comes.  A notice of an interruption carries ``event_at`` and is refused less than 24
+    hours before it unless ``urgent_reason`` says why.  Raises ``NotAllowed`` (403) when
+    ``author`` may not publish this."""
     title = _clean(title, "title", TITLE_MAX)
     body = _clean(body, "body", BODY_MAX)
     if kind not in KINDS:
@@ -255,6 +291,8 @@ def publish(author: User, *, title: str, body: str, kind: str, audience: Audienc
     now = now or utcnow()
     publish_at = max(publish_at or now, now)
     _check_times(publish_at, expires_at, pinned_until, now)
+    urgent_reason = _reason(urgent_reason) if event_at is not None else None
+    _check_event(publish_at, event_at, urgent_reason)
     today = local_date(now)
     number = next_number(PREFIX, today.year)
     announcement = Announcement(
@@ -263,6 +301,7 @@ def publish(author: User, *, title: str, body: str, kind: str, audience: Audienc
         updated_at=now, publish_at=publish_at, expires_at=expires_at, pinned=bool(pinned),
         pinned_until=pinned_until if pinned else None,
         requires_confirmation=bool(requires_confirmation),
+        event_at=event_at, urgent_reason=urgent_reason,
         attachments=store_uploads(uploads or [], today),
     )
     if audience.everyone:
@@ -308,6 +347,7 @@ def edit(announcement: Announcement, editor: User, *, title: str, body: str,
     now = now or utcnow()
     published = is_published(announcement, now)
     if not published and publish_at is not None:
+        _check_event(max(publish_at, now), announcement.event_at, announcement.urgent_reason)
         announcement.publish_at = max(publish_at, now)
         announcement.versions[-1].effective_at = announcement.publish_at
     # A time a form shows again unchanged (to the minute) is kept as it was and not checked
