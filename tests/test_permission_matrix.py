@@ -103,6 +103,12 @@ RULES = {
     # API for the GM office only (of CALLERS): an announcement's confirmation list.
     "api-gm-office": Rule("401 unauthorized", "200", "401 unauthorized",
                           frozenset({"gm_office"}), refused="404 not_found"),
+    # 问卷管理: HR only; survey results: HR and the GM office (managers see their team's
+    # upward feedback from 5 answers: tests/surveys).
+    "survey-managers": page_for("hr"),
+    "survey-results": page_for("hr", "gm_office"),
+    "api-survey-results": Rule("401 unauthorized", "200", "401 unauthorized",
+                               frozenset({"hr", "gm_office"}), refused="404 not_found"),
 }
 
 #: Every endpoint of the hub and its rule.
@@ -266,6 +272,22 @@ ROUTES = {
     # tests/dashboard checks every demo person).
     "dashboard.index": "gm-office",
     "api_dashboard.dashboard": "api-gm-office",
+    # 满意度调查: a company-wide survey everybody answers; HR builds and edits.
+    "surveys.index": "login",
+    "surveys.survey": "login",
+    "surveys.answer_page": "login",
+    "surveys.close": "survey-managers",
+    "surveys.new": "survey-managers",
+    "surveys.edit": "survey-managers",
+    "surveys.results": "survey-results",
+    "surveys.results_export": "survey-results",
+    "api_surveys.create": "api-token",
+    "api_surveys.surveys": "api-token",
+    "api_surveys.survey": "api-token",
+    "api_surveys.change": "api-token",
+    "api_surveys.close": "api-token",
+    "api_surveys.respond": "api-token",
+    "api_surveys.results": "api-survey-results",
 }
 
 
@@ -383,6 +405,7 @@ ARGUMENTS = {
     "announcement_id": lambda user: company_announcement(user).id,
     "meeting_id": own_meeting,
     "talk_id": own_talk,
+    "survey_id": lambda user: company_survey().id,
 }
 
 #: Endpoints whose arguments belong together (a letter and one of its attachments).
@@ -390,7 +413,27 @@ URL_VALUES = {
     "mailbox.attachment": own_letter_with_attachment,
     "suggestions.attachment": own_report_with_attachment,
     "announcements.attachment": company_announcement_with_attachment,
+    # a survey not open yet: the only kind HR may still edit
+    "surveys.edit": lambda user: {"survey_id": company_survey(opens_in_days=1).id},
 }
+
+
+def company_survey(opens_in_days: int = 0):
+    """A survey of the whole company by HR (open now, or opening later)."""
+    from datetime import timedelta
+
+    from hub.common.time import utcnow
+    from hub.org.services import find_user
+    from hub.surveys.access import Audience
+    from hub.surveys.services import QuestionSpec, create_survey
+
+    now = utcnow()
+    return create_survey(find_user("hr1"), title="权限矩阵问卷",
+                         questions=[QuestionSpec("满意吗", "scale")],
+                         audience=Audience(everyone=True),
+                         opens_at=now + timedelta(days=opens_in_days) if opens_in_days
+                         else now - timedelta(minutes=1),
+                         closes_at=now + timedelta(days=opens_in_days + 7), now=now)
 
 
 # The mechanism -----------------------------------------------------------------------------

@@ -289,7 +289,7 @@ def pending_query(user: User, now: datetime | None = None) -> Select:
     """Open surveys addressed to ``user`` that they have not answered."""
     if not _active(user):
         return select(Survey).where(false())
-    now = now or utcnow()
+    now = utcnow() if now is None else now
     return select(Survey).where(
         Survey.opens_at <= now, Survey.closes_at > now, addressed_to(user),
         ~exists().where(SurveyParticipant.survey_id == Survey.id,

@@ -16,6 +16,7 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -62,7 +63,8 @@ def _sane_year(form, field) -> None:
 
 class QuestionForm(Form):
     text = StringField(_l("题目"), validators=[Optional(), too_long(500)])
-    kind = SelectField(_l("题型"), choices=list(QUESTION_KIND_LABELS.items()),
+    kind = SelectField(_l("题型"), choices=[SelectChoice(k, v) for k, v in
+                                          QUESTION_KIND_LABELS.items()],
                        default="scale", validate_choice=False)
     options = TextAreaField(_l("选项（单选题，每行一个）"), validators=[Optional(), too_long(2200)])
 
@@ -81,7 +83,7 @@ class SurveyForm(FlaskForm):
                                       validate_choice=False,
                                       render_kw={"data-picker": "departments"})
     roles = SelectMultipleField(_l("角色"), validate_choice=False,
-                                choices=list(ROLE_LABELS.items()))
+                                choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
     opens_at = DateTimeLocalField(_l("开始时间"), format=TIME_FORMAT,
                                   validators=[Optional(), _sane_year],
                                   description=_l("可选。不填则立即开始。"))
@@ -95,7 +97,7 @@ class SurveyForm(FlaskForm):
             raise ValidationError(_l("请从列表中选择角色。"))
 
     def validate_departments(self, field) -> None:
-        allowed = {value for value, _label in self.departments.choices}
+        allowed = {c.value for c in self.departments.choices}
         if any(d not in allowed for d in field.data or []):
             raise ValidationError(_l("请从列表中选择部门。"))
 
@@ -163,10 +165,10 @@ def answer_form(survey, formdata=None):
     for question in survey.questions:
         name = f"q{question.id}"
         if question.kind == "scale":
-            field = RadioField(question.text, choices=[(str(s), SCALE_LABELS[s]) for s in SCALE],
+            field = RadioField(question.text, choices=[SelectChoice(str(s), SCALE_LABELS[s]) for s in SCALE],
                                validate_choice=False)
         elif question.kind == "choice":
-            field = RadioField(question.text, choices=[(o, o) for o in question.options],
+            field = RadioField(question.text, choices=[SelectChoice(o, o) for o in question.options],
                                validate_choice=False)
         else:
             field = TextAreaField(question.text)

@@ -94,7 +94,7 @@ def index():
 
 
 def _builder(form: SurveyForm, survey: Survey | None = None):
-    form.departments.choices = [(c.value, c.label) for c in department_choices()]
+    form.departments.choices = department_choices()
     if form.more.data:
         form.add_blank_questions()
         return None
