@@ -36,7 +36,7 @@ SHARED_PAGES = ("/people/", "/search/", "/account/", "/receipt/", "/mailbox/writ
                 "/talks/occasions/new", "/announcements/new")
 #: One item of each kind is opened too, the first one met in a list.
 DETAIL_PAGES = re.compile(r"^/(mailbox/letters|suggestions/reports|suggestions/rectifications|"
-                          r"announcements|talks/logs|talks/meetings)/\d+$")
+                          r"announcements|talks/logs|talks/meetings|surveys)/\d+$")
 ROLES = ["gm", "gmo", "hr1", "sales_lead", "sales1", "admin"]
 _shared_checked: set[str] = set()
 
