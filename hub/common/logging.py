@@ -31,6 +31,10 @@ QUIET_PATH_PREFIXES = (
     "/api/v1/reports",
     "/api/v1/receipts",
     "/suggestions/new",
+    # a survey's answers: the access log's time of the POST would date them (the answers
+    # themselves carry none), and so would the pages around it
+    "/surveys/",
+    "/api/v1/surveys",
     # loaded by the receipt pages only (after an anonymous filing): a log line of its first
     # fetch would date the filing
     "/static/js/receipt.js",

@@ -93,12 +93,21 @@ def index():
                            reads_all=reads_aggregates(current_user), **_labels())
 
 
+def _fix_time_errors(form: SurveyForm) -> None:
+    """A time that could not be read: WTForms' own message, in the hub's words."""
+    for name in ("opens_at", "closes_at"):
+        field = getattr(form, name)
+        if field.errors and field.raw_data and field.raw_data[0]:
+            field.errors = [_("请填写有效的日期和时间。")]
+
+
 def _builder(form: SurveyForm, survey: Survey | None = None):
     form.departments.choices = department_choices()
     if form.more.data:
         form.add_blank_questions()
         return None
     if not form.validate_on_submit():
+        _fix_time_errors(form)
         return None
     try:
         if survey is None:

@@ -36,6 +36,10 @@ def test_hr_builds_a_survey_with_the_form_and_bad_input_keeps_it_filled(app, cli
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
     assert "单选题需要" in html and "食堂满意度调查" in html and "饭菜质量" in html
+    for closes_at in ("下周五", "99999-01-01T00:00", ""):
+        wrong = client.post("/surveys/new", data={**form, "closes_at": closes_at})
+        assert wrong.status_code == 400
+        assert "请填写有效的日期和时间。" in wrong.get_data(as_text=True) or not closes_at
     form["questions-1-options"] = "面条\n米饭\n饺子"
     made = client.post("/surveys/new", data=form)
     assert made.status_code == 302
@@ -162,3 +166,45 @@ def test_a_survey_not_yet_open_is_hidden_from_its_audience_and_editable(app, cli
         "audience": {"all": True},
         "closes_at": (utcnow() + timedelta(days=9)).isoformat() + "+00:00"}).status_code == 409
     assert client.get(f"/surveys/{survey.id}/edit").status_code == 302
+
+
+def test_odd_input_is_a_400_never_a_500(app, client, company):
+    """“定期进行员工满意度调查问卷”: whatever a client sends, the answer is a clear refusal,
+    never a server error."""
+    worker = company.add_workers(1)[0]
+    survey = company.survey()
+    ids = [q.id for q in survey.questions]
+    mine = bearer(worker)
+    bodies = [None, [], {"answers": "x"}, {"answers": [1, 2]},
+              {"answers": [{"question_id": ids[0], "value": {"a": 1}}]},
+              {"answers": [{"question_id": ids[0], "value": [4]}]},
+              {"answers": [{"question_id": ids[0], "value": True}]},
+              {"answers": [{"question_id": ids[0], "value": 4.5}]},
+              {"answers": [{"question_id": ids[0], "value": 10**30}]},
+              {"answers": [{"question_id": ids[1], "value": ["培训"]}]},
+              {"answers": [{"question_id": ids[2], "value": {"t": "x"}}]},
+              {"answers": [{"question_id": 2**40, "value": 1}]},
+              {"answers": [{"question_id": ids[0], "value": "\u0000"}]}]
+    for body in bodies:
+        response = client.post(f"/api/v1/surveys/{survey.id}/responses", json=body,
+                               headers=mine)
+        assert response.status_code == 400, (body, response.status_code)
+    hr = bearer(company.hr)
+    for body in [{"title": "x", "audience": {"all": True}, "closes_at": "明天"},
+                 {"title": "x", "audience": {"department_ids": [999999]},
+                  "questions": [{"text": "a", "kind": "scale"}],
+                  "closes_at": "2030-01-01T00:00:00+08:00"},
+                 {"title": "x" * 500, "audience": {"all": True},
+                  "questions": [{"text": "a", "kind": "scale"}],
+                  "closes_at": "2030-01-01T00:00:00+08:00"},
+                 {"title": "x", "audience": {"all": True}, "kind": "other",
+                  "closes_at": "2030-01-01T00:00:00+08:00"}]:
+        response = client.post("/api/v1/surveys", json=body, headers=hr)
+        assert response.status_code == 400, (body, response.status_code)
+    sign_in(client, worker)
+    token = csrf_token(client, f"/surveys/{survey.id}")
+    page = client.post(f"/surveys/{survey.id}/answer", data={
+        "csrf_token": token, f"q{ids[0]}": "nine", f"q{ids[1]}": "x" * 5000})
+    assert page.status_code == 400
+    assert client.get("/surveys/?page=-5").status_code == 200
+    assert client.get(f"/surveys/{survey.id}/results?department=abc").status_code == 404

@@ -193,3 +193,20 @@ def test_answering_takes_it_off_the_workbench(company):
     sv.answer(survey, worker, answers_for(survey))
     db.session.commit()
     assert survey.id not in workbench_of(worker).item_ids("survey_answer")
+
+
+def test_answering_leaves_no_access_log_line_and_no_session_stamp():
+    """“定期进行员工满意度调查问卷”, anonymous: the access log keeps no line of the survey
+    pages and API (its time would date the answers), and answering stamps no activity on
+    the session or token."""
+    import logging
+
+    from hub.auth.access import leaves_no_activity
+    from hub.common.logging import QuietRoutesFilter
+
+    quiet = QuietRoutesFilter()
+    for line in ("POST /surveys/3/answer HTTP/1.1", "POST /api/v1/surveys/3/responses HTTP/1.1"):
+        assert not quiet.filter(logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                                                  '"%s" %s', (line, "302"), None))
+    assert leaves_no_activity("surveys.answer_page")
+    assert leaves_no_activity("api_surveys.respond")
