@@ -63,6 +63,8 @@ DEFAULTS = {
     "ANNOUNCEMENT_REMIND_DAYS": 2,
     "ANNOUNCEMENT_ESCALATE_DAYS": 5,
     "ANNOUNCEMENT_DIGEST_HOUR": 8,
+    # Satisfaction surveys: who has not answered is reminded this many days before closing.
+    "SURVEY_REMIND_DAYS": 2,
     # Anonymous letters and reports wait in a holding table and enter the records in
     # shuffled batches at an unpredictable moment of the next window of this many minutes
     # (hub/common/holding.py); 0 records them within the request.

@@ -9,6 +9,13 @@ The worker releases them with the other filings of their window, in random order
 with a random key and no time, so the answers table cannot be ordered against the markers
 by id, time or transaction.  Surveys are always held, even where anonymous letters are
 recorded at once (``ANONYMOUS_RELEASE_MINUTES = 0``: a window of one minute).
+
+What remains, knowingly: until its release the holding row was written in the same
+transaction as the marker (it is deleted when it is released); and an answer keeps the
+department (and, for upward feedback, the manager) it is counted for, so whoever reads the
+tables directly can read the answers of a department of one — the pages, the API and the
+export never show a group under five.  The access log keeps no line of the survey routes
+(``hub.common.logging``), and answering stamps no activity on the session.
 """
 from __future__ import annotations
 

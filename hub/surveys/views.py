@@ -34,6 +34,7 @@ from hub.surveys.access import (
     get_results_or_404,
     get_survey_or_404,
     listed_surveys_query,
+    pending_query,
     reads_aggregates,
     status_of,
     survey_view,
@@ -84,11 +85,15 @@ def index():
             select(SurveyParticipant.survey_id, func.count())
             .where(SurveyParticipant.survey_id.in_([s.id for s in surveys]))
             .group_by(SurveyParticipant.survey_id)).all())
+    # HR and the GM office list every survey: which of them wait for their own answer
+    pending = set(db.session.scalars(pending_query(current_user, now).with_only_columns(
+        Survey.id))) if reads_aggregates(current_user) else None
     team = list(db.session.scalars(team_results_query(current_user, now)
                                    .order_by(Survey.closes_at.desc()).limit(PER_PAGE)))
     rows = [(s, status_of(s, now)) for s in surveys]
     return render_template("surveys/index.html", rows=rows, answered=answered,
                            responded=responded, team=team, page=page, more=more,
+                           pending=pending,
                            manages=can_manage(current_user),
                            reads_all=reads_aggregates(current_user), **_labels())
 

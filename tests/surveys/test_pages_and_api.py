@@ -109,6 +109,8 @@ def test_api_contract(app, client, company):
     assert survey["status"] == "open" and survey["audience"]["department_ids"] == [company.prod.id]
     assert [q["kind"] for q in survey["questions"]] == ["scale", "choice", "text"]
     mine = bearer(worker)
+    todo = client.get("/api/v1/me/todo", headers=mine).get_json()["items"]
+    assert [(t["kind"], t["title"]) for t in todo] == [("survey_answer", "生产部满意度调查")]
     listed = client.get("/api/v1/surveys", headers=mine).get_json()
     assert listed["total"] == 1 and listed["items"][0]["answered_by_me"] is False
     one = client.get(f"/api/v1/surveys/{survey['id']}", headers=mine).get_json()
