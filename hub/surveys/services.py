@@ -339,13 +339,6 @@ def _record(fields: dict, _receipt_hash: str, _attachments, _now: datetime) -> N
         manager_id=fields.get("manager_id"), answers=fields["answers"]))
 
 
-def held_answers(survey: Survey) -> int:
-    """Answers of ``survey`` still waiting for their release."""
-    rows = db.session.scalars(select(holding.HeldFiling.fields).where(
-        holding.HeldFiling.kind == HELD_KIND))
-    return sum(1 for fields in rows if fields.get("survey_id") == survey.id)
-
-
 # --- reminders ---------------------------------------------------------------------------
 
 def remind_days() -> int:
