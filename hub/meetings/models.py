@@ -57,6 +57,9 @@ class Meeting(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     # Set once the day-before reminder went out for the current start time.
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: 补谈: the key of the missed obligation (``cadence.Owed.key``) this meeting makes up
+    #: for, when it was proposed outside the policy's window after that window passed.
+    makeup_of: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -138,6 +141,8 @@ class TalkParticipant(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     comment: Mapped[str] = mapped_column(Text, default="")
     commented_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: When the one reminder to acknowledge went out (``acknowledgements.REMIND_WORKING_DAYS``).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     talk: Mapped[TalkLog] = relationship(back_populates="participants")
     user: Mapped[User] = relationship(foreign_keys=[user_id])

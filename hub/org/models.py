@@ -6,12 +6,13 @@ owed) survives reorganisations.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -78,6 +79,9 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    #: 试用期满（转正）日期, a company-local date HR keeps: the manager owes a 转正面谈
+    #: by then (``hub.meetings.obligations.open_probation_talks``).
+    probation_ends_on: Mapped[date | None] = mapped_column(Date)
 
     department: Mapped[Department] = relationship(foreign_keys=[department_id])
     manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
