@@ -156,6 +156,7 @@ def demo_steps() -> list[DemoStep]:
         backdate_demo_reporting_lines,
         create_demo_obligations,
     )
+    from hub.meetings.summaries_demo import create_demo_summaries
     from hub.notifications.demo import spread_demo_notifications
     from hub.search.demo import rebuild_search_index
     from hub.suggestions.demo import create_demo_reports
@@ -171,6 +172,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_talks,
         create_demo_obligations,
         store_demo_summaries,
+        create_demo_summaries,
         spread_demo_notifications,
         rebuild_search_index,
     ]

@@ -42,6 +42,12 @@ from hub.meetings.obligation_models import (  # noqa: F401
     ObligationEscalation,
     OccasionTalk,
 )
+from hub.meetings.summaries_models import (  # noqa: F401
+    DepartmentSummary,
+    DepartmentSummaryEvent,
+    SpotCheck,
+    SpotCheckItem,
+)
 from hub.notifications.models import Notification, OutboxMail  # noqa: F401
 from hub.search.models import SearchOutbox  # noqa: F401
 from hub.org.models import (  # noqa: F401

@@ -25,12 +25,14 @@ def api_blueprints() -> list:
     from hub.mailbox.api import blp as letters_blp
     from hub.meetings.api import blp as talks_blp
     from hub.meetings.api import compliance_blp
+    from hub.meetings.summaries_api import blp as summaries_blp
     from hub.notifications.api import blp as notifications_blp
     from hub.suggestions.api import blp as reports_blp
     from hub.surveys.api import blp as surveys_blp
     from hub.workbench.api import blp as workbench_blp
 
-    return [auth_blp, org_blp, letters_blp, reports_blp, receipts_blp, announcements_blp,
+    return [summaries_blp, auth_blp, org_blp, letters_blp, reports_blp, receipts_blp,
+            announcements_blp,
             talks_blp, compliance_blp, search_blp, notifications_blp, workbench_blp,
             dashboard_blp, surveys_blp]
 

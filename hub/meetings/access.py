@@ -537,3 +537,173 @@ def todo_for(user: User, now=None) -> list[Select]:
         .join(TalkLog, TalkLog.id == ActionItem.talk_id)
         .where(ActionItem.owner_id == user.id, ActionItem.done_at.is_(None)),
     ]
+
+# --- the monthly summary's loop and spot checks (月汇总报审, 抽查) --------------------------
+#
+# 沟通管理办法 五.1(3): each department head summarises the month's 《沟通记录》 and reports
+# it to the GM for review; 五.2(1): the GM supervises by spot checks and by reviewing the
+# monthly summaries.
+#
+# * A department's summary is seen by the GM office (the GM included) and by whoever heads
+#   the department or a department above it; anybody else gets a 404.
+# * ``submit`` (draft or returned): the department's head.  ``approve`` / ``return``
+#   (submitted): the GM — the GM office member at the top of the reporting line (no
+#   manager).  ``publish`` (approved): the GM office.
+# * Spot checks are the GM office's: a check and its findings are seen by the GM office
+#   only, and each picked talk log only by those who may read it (``can_view_talk``): a
+#   check never picks, and never shows, a talk log its reader may not open.
+
+SUMMARY_FIELDS = ("id", "period", "department", "status", "status_label", "head", "comment",
+                  "owed", "held", "late", "overdue", "talks_logged", "minutes")
+
+
+def is_general_manager(user: User) -> bool:
+    """The GM: a member of the GM office with nobody above them."""
+    return _active(user) and is_gm_office(user) and user.manager_id is None
+
+
+def _headed_departments(user: User):
+    """SQL: the ids of the departments ``user`` heads and everything below them."""
+    tree = select(Department.id).where(Department.head_id == user.id).cte(
+        "summary_headed", recursive=True)
+    tree = tree.union(select(Department.id).join(tree, Department.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def may_view_summaries(user: User) -> bool:
+    """The 月汇总报审 pages exist for the GM office and department heads."""
+    if not _active(user):
+        return False
+    if is_gm_office(user):
+        return True
+    header = _header(user)
+    return header.heads_a_department if header is not None else bool(heads_of(user))
+
+
+def can_view_department_summary(user: User, summary: Any) -> bool:
+    if not _active(user):
+        return False
+    return is_gm_office(user) or heads_department(user, summary.department)
+
+
+def visible_summaries_query(user: User) -> Select:
+    from hub.meetings.summaries_models import DepartmentSummary
+
+    if not _active(user):
+        return select(DepartmentSummary).where(false())
+    if is_gm_office(user):
+        return select(DepartmentSummary)
+    return select(DepartmentSummary).where(
+        DepartmentSummary.department_id.in_(_headed_departments(user)))
+
+
+def get_summary_or_404(summary_id: int, user: User) -> Any:
+    from hub.meetings.summaries_models import DepartmentSummary
+
+    summary = db.session.get(DepartmentSummary, summary_id)
+    if summary is None or not can_view_department_summary(user, summary):
+        abort(404)
+    return summary
+
+
+def summary_actions(user: User, summary: Any) -> list[str]:
+    """What ``user`` may do to a summary in its present state."""
+    if not can_view_department_summary(user, summary):
+        return []
+    actions = []
+    if summary.status in ("draft", "returned") and summary.department.head_id == user.id:
+        actions.append("submit")
+    if summary.status == "submitted" and is_general_manager(user):
+        actions += ["approve", "return"]
+    if summary.status == "approved" and is_gm_office(user):
+        actions.append("publish")
+    return actions
+
+
+def may_act_on_summary(user: User, summary: Any, action: str) -> bool:
+    """Whether ``user`` could ever take ``action`` on this summary, whatever its state (the
+    difference between a 403 and a 409)."""
+    if action == "submit":
+        return summary.department.head_id == user.id
+    if action in ("approve", "return"):
+        return is_general_manager(user)
+    if action == "publish":
+        return is_gm_office(user)
+    return False
+
+
+def summary_view(user: User, summary: Any, *, figures: Any = None) -> ItemView:
+    """What ``user`` (who may see it) sees of a department's summary: all of it.  ``figures``
+    are the live figures of a summary not submitted yet (``SummaryRow``-like)."""
+    from hub.meetings.summaries_models import FIGURES
+
+    fields = list(SUMMARY_FIELDS)
+    if summary.return_reason:
+        fields.append("return_reason")
+    if summary.review_note:
+        fields.append("review_note")
+    for name in ("submitted_at", "reviewed_at", "published_at", "announcement_id"):
+        if getattr(summary, name) is not None:
+            fields.append(name)
+    fields.append("history")
+    values = {"period": summary.month, "head": summary.department.head,
+              "history": summary.events}
+    if figures is not None and summary.status in ("draft", "returned"):
+        values.update({name: getattr(figures, name) for name in FIGURES})
+    from hub.meetings.summaries import STATUS_LABELS
+
+    values["status_label"] = str(STATUS_LABELS[summary.status])
+    return ItemView(summary, fields, actions=summary_actions(user, summary), **values)
+
+
+def may_spot_check(user: User) -> bool:
+    return _active(user) and is_gm_office(user)
+
+
+def get_spot_check_or_404(check_id: int, user: User) -> Any:
+    from hub.meetings.summaries_models import SpotCheck
+
+    check = db.session.get(SpotCheck, check_id) if may_spot_check(user) else None
+    if check is None:
+        abort(404)
+    return check
+
+
+def spot_check_talk_ids(user: User, talk_ids: Iterable[int]) -> set[int]:
+    """Which of these talk logs ``user`` may read (one statement)."""
+    ids = list(talk_ids)
+    if not ids:
+        return set()
+    query = visible_talks_query(user).where(TalkLog.id.in_(ids)).with_only_columns(TalkLog.id)
+    return set(db.session.scalars(query))
+
+
+def summaries_todo_for(user: User) -> list[Select]:
+    """What waits for ``user`` in the monthly summary's loop (``hub.common.todo`` rows): a
+    head's drafts and returned summaries to submit, the GM's submitted ones to review, and
+    for the GM office each month with approved summaries to publish."""
+    from sqlalchemy import func, literal
+
+    from hub.common.todo import todo_select
+    from hub.meetings.summaries_models import DepartmentSummary
+
+    if not _active(user):
+        return []
+    title = Department.name + literal(" · ") + DepartmentSummary.month
+    selects = [
+        todo_select("summary_submit", DepartmentSummary.id, title=title)
+        .join(Department, Department.id == DepartmentSummary.department_id)
+        .where(Department.head_id == user.id,
+               DepartmentSummary.status.in_(("draft", "returned")))]
+    if is_general_manager(user):
+        selects.append(
+            todo_select("summary_review", DepartmentSummary.id, title=title)
+            .join(Department, Department.id == DepartmentSummary.department_id)
+            .where(DepartmentSummary.status == "submitted"))
+    if is_gm_office(user):
+        selects.append(
+            todo_select("summary_publish", func.min(DepartmentSummary.id),
+                        title=DepartmentSummary.month)
+            .where(DepartmentSummary.status == "approved")
+            .group_by(DepartmentSummary.month))
+    return selects

@@ -33,6 +33,7 @@ from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.meetings import bp
 from hub.meetings import obligations as ob
+from hub.meetings.access import may_view_summaries
 from hub.meetings.kinds import KIND_LABELS
 from hub.meetings.obligation_forms import (
     NOBODY,
@@ -104,6 +105,8 @@ def obligation_tabs(user=None) -> list[tuple[str, str, str]]:
         tabs.append(("meetings.compliance", _("执行情况"), "tab-compliance"))
     if ob.can_view_summary(user):
         tabs.append(("meetings.summary", _("月汇总"), "tab-summary"))
+    if may_view_summaries(user):
+        tabs.append(("meetings.department_summaries", _("月汇总报审"), "tab-summaries"))
     if ob.can_configure(user):
         tabs.append(("meetings.config", _("协作部门与考核日期"), "tab-config"))
     if ob.may_open_occasions(user):

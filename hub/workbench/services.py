@@ -21,6 +21,7 @@ from hub.common.time import utcnow
 from hub.common.workdays import end_of_day_utc, local_date
 from hub.extensions import db
 from hub.mailbox.access import todo_for as letter_todo
+from hub.meetings.access import summaries_todo_for as summaries_todo
 from hub.meetings.access import todo_for as meeting_todo
 from hub.org.models import User
 from hub.suggestions.access import todo_for as report_todo
@@ -41,6 +42,9 @@ KINDS: dict[str, tuple] = {
     "talk_acknowledge": (_l("沟通记录待确认"), "meetings.talk", "talk_id"),
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
+    "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
+    "summary_review": (_l("沟通月汇总待审核"), "meetings.department_summary", "summary_id"),
+    "summary_publish": (_l("沟通月汇总待公布"), "meetings.department_summary", "summary_id"),
     "survey_answer": (_l("问卷待填写"), "surveys.survey", "survey_id"),
 }
 #: ``g`` key of the request's ``owed_talks``.
@@ -88,6 +92,7 @@ def stored_todo(user: User, now: datetime | None = None, *,
                 announcements: bool = True) -> Select | None:
     """Every stored task waiting for ``user``, as one UNION ALL (None: nothing can wait)."""
     selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
+    selects += summaries_todo(user)
     selects += survey_todo(user, now)
     if announcements:
         selects += announcement_todo(user, now)
