@@ -20,8 +20,7 @@ from flask_login import current_user
 from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.extensions import db
-from hub.meetings import access
-from hub.meetings import bp
+from hub.meetings import access, bp
 from hub.meetings import summaries as sm
 from hub.meetings.summaries_forms import (
     FindingForm,
