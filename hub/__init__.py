@@ -125,6 +125,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from hub.accountability import bp as accountability_bp
     from hub.admin import bp as admin_bp
     from hub.announcements import bp as announcements_bp
     from hub.api import register_api
@@ -153,6 +154,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(surveys_bp, url_prefix="/surveys")
+    app.register_blueprint(accountability_bp, url_prefix="/accountability")
+    app.register_blueprint(feedback_bp, url_prefix="/feedback")
     register_api(app)
 
 

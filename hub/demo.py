@@ -148,6 +148,7 @@ def _organisation(people: dict) -> None:
 
 def demo_steps() -> list[DemoStep]:
     """The demo company in the order it is made: the organisation, then the features."""
+    from hub.accountability.demo import create_demo_accountability
     from hub.announcements.demo import create_demo_announcements
     from hub.dashboard.demo import store_demo_summaries
     from hub.mailbox.demo import create_demo_letters
@@ -175,6 +176,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_summaries,
         spread_demo_notifications,
         rebuild_search_index,
+        create_demo_accountability,
     ]
 
 

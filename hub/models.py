@@ -1,4 +1,5 @@
 """Imports every feature's models so that SQLAlchemy's metadata (and Alembic) see them all."""
+from hub.accountability.models import AccountabilityEntry, AccountabilityEvent  # noqa: F401
 from hub.auth.models import ApiToken, UserSession  # noqa: F401
 from hub.announcements.models import (  # noqa: F401
     Announcement,

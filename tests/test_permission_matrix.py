@@ -132,6 +132,15 @@ ROUTES = {
     "main.index": "login",
     "auth.logout": "login",
     "auth.change_password": "login",
+    # 责任追究: everybody sees their own entries; the 通报 is the GM office's and HR's.
+    "accountability.index": "login",
+    "accountability.entry": "login",
+    "accountability.act": "login",
+    "accountability.bulletin_page": "report-stats",
+    "accountability.bulletin_export": "report-stats",
+    "api_accountability.entries": "api-token",
+    "api_accountability.entry": "api-token",
+    "api_accountability.act": "api-token",
     "auth.tokens": "login",
     "auth.revoke_token": "login",
     "notifications.index": "login",
@@ -372,6 +381,22 @@ def own_meeting(user) -> int:
     """A 协作岗位 meeting the caller proposed (anybody may invite to one)."""
     from hub.meetings.services import propose_meeting
     from hub.org.services import find_user
+def own_accountability_entry(user) -> int:
+    """An entry of the accountability register against the caller: everybody sees their
+    own."""
+    from hub.accountability.models import AccountabilityEntry
+    from hub.common.time import utcnow
+    from hub.extensions import db
+
+    entry = AccountabilityEntry(person_id=user.id, department_id=user.department_id,
+                                kind="talk_missed", source_kind="talk_obligation",
+                                source_ref=f"matrix:{utcnow().isoformat()}", since=utcnow(),
+                                opened_at=utcnow(), status="open")
+    db.session.add(entry)
+    db.session.flush()
+    return entry.id
+
+
     from tests.meetings.test_meetings import window_start
 
     other = find_user("gm" if user.username != "gm" else "gmo")
@@ -497,6 +522,7 @@ def check_reads(app, client, caller: str, user, api_headers=None) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint not in ROUTES:
                 continue
+    "entry_id": own_accountability_entry,
             expected = RULES[ROUTES[rule.endpoint]].expected(caller)
             url = url_to_read(rule, user)
             got = request(client, "GET", url, api_headers if is_api(rule) else None)

@@ -16,6 +16,7 @@ SECURITY_SCHEME = "bearerAuth"
 
 
 def api_blueprints() -> list:
+    from hub.accountability.api import blp as accountability_blp
     from hub.announcements.api import blp as announcements_blp
     from hub.api.auth import blp as auth_blp
     from hub.api.org import blp as org_blp
@@ -33,8 +34,8 @@ def api_blueprints() -> list:
 
     return [summaries_blp, auth_blp, org_blp, letters_blp, reports_blp, receipts_blp,
             announcements_blp,
-            talks_blp, compliance_blp, search_blp, notifications_blp, workbench_blp,
-            dashboard_blp, surveys_blp]
+            talks_blp, compliance_blp, search_blp, notifications_blp, workbench_blp, feedback_blp,
+            dashboard_blp, surveys_blp, accountability_blp]
 
 
 def register_api(app: Flask) -> None:

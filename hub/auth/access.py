@@ -71,6 +71,11 @@ def navigation(user) -> ItemView:
         shown.add("manage_org")
     if user is not None and user.is_authenticated and user.active:
         shown.add("surveys")  # 满意度调查: everybody may be asked; no query per page
+    if user is not None and user.is_authenticated and user.active:
+        from hub.accountability.access import may_see_register
+
+        if may_see_register(user):
+            shown.add("accountability")
     return ItemView(user, shown)
 
 

@@ -207,7 +207,8 @@ REPORTS = [
                 close(10, "已办结。", "cs1"))),
     DemoReport(6, "sales5", "customer", "客户投诉说明书字太小",
                "华南一家客户说产品说明书字太小，老师傅看不清，希望出大字版。",
-               (accept(1, "cs1"),)),
+               # 急: the first response was due 15 minutes later and never came (超期)
+               (accept(1, "cs1"), urgency(1, "high", "cs1"))),
     # --- whistle-blowing (举报, HR; anonymous but one) -----------------------------------
     DemoReport(31, "sales1", "whistleblowing", "销售主管虚报差旅费",
                "华东销售组主管三月、五月两次出差的住宿发票金额与实际入住不符，"

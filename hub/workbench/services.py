@@ -25,6 +25,7 @@ from hub.meetings.access import summaries_todo_for as summaries_todo
 from hub.meetings.access import todo_for as meeting_todo
 from hub.org.models import User
 from hub.suggestions.access import todo_for as report_todo
+from hub.accountability.access import todo_for as accountability_todo
 from hub.surveys.access import todo_for as survey_todo
 
 #: Every kind of task, in the order the page lists its counts: label, and the page where
@@ -45,7 +46,8 @@ KINDS: dict[str, tuple] = {
     "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
     "summary_review": (_l("沟通月汇总待审核"), "meetings.department_summary", "summary_id"),
     "summary_publish": (_l("沟通月汇总待公布"), "meetings.department_summary", "summary_id"),
-    "survey_answer": (_l("问卷待填写"), "surveys.survey", "survey_id"),
+    "accountability_decide": (_l("责任追究待处理"), "accountability.entry", "entry_id"),
+    "accountability_appeal": (_l("责任追究记录（可申诉）"), "accountability.entry", "entry_id"),
 }
 #: ``g`` key of the request's ``owed_talks``.
 OWED_G_KEY = "hub_owed_talks"
@@ -169,3 +171,5 @@ def workbench_of(user: User, now: datetime | None = None) -> Workbench:
     items += owed_talks(user, given_now)
     items.sort(key=_sort_key)
     return Workbench(items)
+    selects += summaries_todo(user)
+    selects += accountability_todo(user)

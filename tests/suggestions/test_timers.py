@@ -14,6 +14,7 @@ from hub.notifications.models import Notification
 from hub.suggestions import services as sv
 from hub.suggestions import timers
 from hub.suggestions.models import ReportEvent, UrgencyTimer
+from tests.conftest import csrf_token
 
 FRIDAY = date(2026, 3, 6)  # a working Friday; Monday 9 March is the next working day
 TIMERS = "/admin/timers"
@@ -201,3 +202,34 @@ def test_the_api_sets_an_agreed_time_and_shows_how_the_timer_stands(app, client,
     assert "agreed_at" in refused.get_json()["error"]["fields"]
     replied = client.post(url, headers=cs1, json={"action": "reply", "text": "已约好时间。"})
     assert replied.get_json()["timers"]["handle_met_at"] is not None
+
+
+def test_the_report_page_names_each_levels_timer_and_takes_the_agreed_time(
+        app, client, demo, login):
+    """Seed, 客户服务规程 2.5: "一般(当日或与客户约定时间内到场或处理)" — the page says what each level
+    means for the report's kind; only a customer complaint takes an agreed time, and a bad
+    one is refused with the reason."""
+    customer = filed(demo, "customer", "cs1")
+    complaint = filed(demo, "complaint", "hr1")
+    login(client, demo["cs1"])
+    page = client.get(f"/suggestions/reports/{customer.id}").get_data(as_text=True)
+    assert "特急（10 分钟内首次响应）" in page and 'name="set_urgency-agreed_at"' in page
+    token = csrf_token(client, f"/suggestions/reports/{customer.id}")
+    url = f"/suggestions/reports/{customer.id}/actions/set_urgency"
+    bad = client.post(url, data={"set_urgency-csrf_token": token,
+                                 "set_urgency-urgency": "urgent",
+                                 "set_urgency-agreed_at": "2099-03-09T10:00"})
+    assert bad.status_code == 400
+    assert "只有“当日或与客户约定时间内”的时限可以填写约定时间。" in bad.get_data(as_text=True)
+    good = client.post(url, data={"set_urgency-csrf_token": token,
+                                  "set_urgency-urgency": "normal",
+                                  "set_urgency-agreed_at": "2099-03-09T10:00"})
+    assert good.status_code == 302
+    db.session.refresh(customer)
+    assert customer.handle_due_at == datetime(2099, 3, 9, 2, 0)  # 10:00 company time
+    assert "已于" not in client.get(f"/suggestions/reports/{customer.id}").get_data(
+        as_text=True)
+    login(client, demo["hr1"])
+    other = client.get(f"/suggestions/reports/{complaint.id}").get_data(as_text=True)
+    assert "特急（1 个工作日内办结）" in other and "一般（按一般受理期限）" in other
+    assert "set_urgency-agreed_at" not in other
