@@ -6,3 +6,8 @@ filed — open an entry against the person responsible; HR decides on it and the
 appeal.  Each feature says which lapses it has (``hub.accountability.sources``); this
 package keeps the register.
 """
+from flask import Blueprint
+
+bp = Blueprint("accountability", __name__)
+
+from hub.accountability import jobs, views  # noqa: E402,F401
