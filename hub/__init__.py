@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from hub.auth import bp as auth_bp
     from hub.dashboard import bp as dashboard_bp
     from hub.directory import bp as directory_bp
+    from hub.feedback import bp as feedback_bp
     from hub.mailbox import bp as mailbox_bp
     from hub.main import bp as main_bp
     from hub.meetings import bp as meetings_bp

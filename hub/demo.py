@@ -151,6 +151,7 @@ def demo_steps() -> list[DemoStep]:
     from hub.accountability.demo import create_demo_accountability
     from hub.announcements.demo import create_demo_announcements
     from hub.dashboard.demo import store_demo_summaries
+    from hub.feedback.demo import create_demo_feedback
     from hub.mailbox.demo import create_demo_letters
     from hub.meetings.demo import create_demo_talks
     from hub.meetings.obligation_demo import (
@@ -172,6 +173,7 @@ def demo_steps() -> list[DemoStep]:
         create_demo_surveys,
         create_demo_talks,
         create_demo_obligations,
+        create_demo_feedback,
         store_demo_summaries,
         create_demo_summaries,
         spread_demo_notifications,

@@ -11,6 +11,7 @@ from hub.announcements.models import (  # noqa: F401
     AnnouncementVersion,
 )
 from hub.common.holding import HeldFiling  # noqa: F401
+from hub.feedback.models import FeedbackObligation, FeedbackReport  # noqa: F401
 from hub.common.models import (  # noqa: F401
     Attachment,
     CalendarDay,

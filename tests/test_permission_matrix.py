@@ -97,6 +97,8 @@ RULES = {
     # The compliance API: managers, heads and the GM office, as the page.
     "api-talk-compliance": Rule("401 unauthorized", "200", "401 unauthorized",
                                 frozenset({"gm_office"}), refused="404 not_found"),
+    # 反馈项目设置 (periodic feedback obligations): the admin and HR.
+    "feedback-config": page_for("admin", "hr"),
     # Publishing announcements: the GM office, HR and department heads (none of CALLERS
     # heads a department; tests/announcements checks the heads).
     "publishers": page_for("gm_office", "hr"),
@@ -281,6 +283,17 @@ ROUTES = {
     # tests/dashboard checks every demo person).
     "dashboard.index": "gm-office",
     "api_dashboard.dashboard": "api-gm-office",
+    # 信息反馈: ids are of a report the caller owes, and of a period addressed to them.
+    "feedback.index": "login",
+    "feedback.report": "login",
+    "feedback.period": "login",
+    "feedback.obligation_list": "feedback-config",
+    "feedback.new_obligation": "feedback-config",
+    "feedback.edit_obligation": "feedback-config",
+    "api_feedback.due": "api-token",
+    "api_feedback.file_it": "api-token",
+    "api_feedback.reports": "api-token",
+    "api_feedback.report": "api-token",
     # 满意度调查: a company-wide survey everybody answers; HR builds and edits.
     "surveys.index": "login",
     "surveys.survey": "login",
@@ -418,6 +431,47 @@ def own_talk(user) -> int:
                     topics="权限矩阵", private_note="备注").id
 
 
+def feedback_obligation(user, **values):
+    """A monthly feedback report owed by the head of the caller's department."""
+    from hub.feedback.services import save_obligation
+    from hub.org.services import find_user
+
+    fields = {"name": "权限矩阵反馈", "department": user.department, "filers": "head",
+              "frequency": "monthly", "window_days": 31, "due_days": 5, **values}
+    return save_obligation(None, find_user("hr1"), **fields)
+
+
+def own_feedback_report(user) -> int:
+    """A feedback report the caller owes for this month (its window open)."""
+    from hub.feedback.periods import Period
+    from hub.feedback.services import open_period, period_rows
+    from hub.org.services import find_user
+
+    obligation = feedback_obligation(user, recipient=find_user("gm"))
+    period = Period.of("monthly", factories_today())
+    open_period(obligation, period, people=[user], joined_check=False)
+    return period_rows(find_user("gm"), obligation.id, period.key)[0].id
+
+
+def feedback_period_received(user) -> dict:
+    """A month of feedback reports addressed to the caller."""
+    from hub.feedback.periods import Period
+    from hub.feedback.services import open_period
+    from hub.org.services import find_user
+
+    obligation = feedback_obligation(user, recipient=user)
+    period = Period.of("monthly", factories_today())
+    open_period(obligation, period, people=[find_user("sales1" if user.username != "sales1"
+                                                      else "sales2")], joined_check=False)
+    return {"obligation_id": obligation.id, "period": period.key}
+
+
+def factories_today():
+    from tests.support.factories import company_today
+
+    return company_today()
+
+
 #: How to fill a URL argument, by its name, for the caller.
 ARGUMENTS = {
     "filename": lambda user: "css/hub.css",
@@ -430,6 +484,8 @@ ARGUMENTS = {
     "announcement_id": lambda user: company_announcement(user).id,
     "meeting_id": own_meeting,
     "talk_id": own_talk,
+    "feedback_id": own_feedback_report,
+    "obligation_id": lambda user: feedback_obligation(user).id,
     "survey_id": lambda user: company_survey().id,
 }
 
@@ -438,6 +494,7 @@ URL_VALUES = {
     "mailbox.attachment": own_letter_with_attachment,
     "suggestions.attachment": own_report_with_attachment,
     "announcements.attachment": company_announcement_with_attachment,
+    "feedback.period": feedback_period_received,
     # a survey not open yet: the only kind HR may still edit
     "surveys.edit": lambda user: {"survey_id": company_survey(opens_in_days=1).id},
 }

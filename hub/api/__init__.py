@@ -23,6 +23,7 @@ def api_blueprints() -> list:
     from hub.api.receipts import blp as receipts_blp
     from hub.api.search import blp as search_blp
     from hub.dashboard.api import blp as dashboard_blp
+    from hub.feedback.api import blp as feedback_blp
     from hub.mailbox.api import blp as letters_blp
     from hub.meetings.api import blp as talks_blp
     from hub.meetings.api import compliance_blp

@@ -20,6 +20,7 @@ from hub.common.months import Month
 from hub.common.time import utcnow
 from hub.common.workdays import end_of_day_utc, local_date
 from hub.extensions import db
+from hub.feedback.access import todo_for as feedback_todo
 from hub.mailbox.access import todo_for as letter_todo
 from hub.meetings.access import summaries_todo_for as summaries_todo
 from hub.meetings.access import todo_for as meeting_todo
@@ -43,6 +44,7 @@ KINDS: dict[str, tuple] = {
     "talk_acknowledge": (_l("沟通记录待确认"), "meetings.talk", "talk_id"),
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
+    "feedback_due": (_l("信息反馈待提交"), "feedback.report", "feedback_id"),
     "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
     "summary_review": (_l("沟通月汇总待审核"), "meetings.department_summary", "summary_id"),
     "summary_publish": (_l("沟通月汇总待公布"), "meetings.department_summary", "summary_id"),
@@ -94,6 +96,7 @@ def stored_todo(user: User, now: datetime | None = None, *,
                 announcements: bool = True) -> Select | None:
     """Every stored task waiting for ``user``, as one UNION ALL (None: nothing can wait)."""
     selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
+    selects += feedback_todo(user, now)
     selects += summaries_todo(user)
     selects += survey_todo(user, now)
     if announcements:
