@@ -253,7 +253,7 @@ def visible_announcements_query(user: User, *, include_expired: bool = False,
     stmt = select(Announcement)
     if not user.is_authenticated or not user.active:
         return stmt.where(false())
-    now = now or utcnow()
+    now = utcnow() if now is None else now
     stmt = stmt.where(Announcement.publish_at <= now, addressed_to(user))
     if not include_expired:
         stmt = stmt.where(or_(Announcement.expires_at.is_(None), Announcement.expires_at > now))

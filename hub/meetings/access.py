@@ -508,7 +508,7 @@ def todo_for(user: User, now=None) -> list[Select]:
 
     if not _active(user):
         return []
-    now = now or utcnow()
+    now = utcnow() if now is None else now
     organizer, author = aliased(User), aliased(User)
     proposer = (select(author.name).join(MeetingParticipant,
                                          MeetingParticipant.user_id == author.id)

@@ -551,9 +551,16 @@ def _below(facts: _Facts, user_id: int) -> set[int]:
 
 def _free_clause(facts: _Facts, user_id: int):
     """SQL: ``user_id`` is not in the report's conflict set (``conflicted_ids``)."""
-    below = _below(facts, user_id)
-    named = select(ReportNamedPerson.report_id).where(
-        ReportNamedPerson.user_id.in_(below | {user_id}))
+    return _free_sql(user_id, frozenset(_below(facts, user_id)))
+
+
+def _free_sql(user_id, below: frozenset[int]):
+    """``_free_clause`` of ``user_id`` (a number, or the bound ``hub.common.todo.ME``) with
+    the people ``below`` them."""
+    named_ids = ReportNamedPerson.user_id.in_(below | {user_id}) \
+        if isinstance(user_id, int) else or_(ReportNamedPerson.user_id == user_id,
+                                             ReportNamedPerson.user_id.in_(sorted(below)))
+    named = select(ReportNamedPerson.report_id).where(named_ids)
     excluded = select(ReportExclusion.report_id).where(ReportExclusion.user_id == user_id)
     clauses = [Report.id.not_in(named), Report.id.not_in(excluded)]
     if below:
@@ -562,24 +569,44 @@ def _free_clause(facts: _Facts, user_id: int):
     return and_(*clauses)
 
 
-def handled_clause(user: User):
-    """SQL: ``user`` is in the report's handling team (``is_handler``)."""
+def handled_terms(user: User) -> tuple:
+    """What ``handled_clause`` reads of ``user`` besides their id, as plain data (empty:
+    they handle nothing): their units, who is below them and, for a member of the fallback
+    unit, every unit's members with who is below each.  The header's and the workbench's
+    statements are shared by everybody with the same terms (``hub.common.todo.Viewer``)."""
     if not user.is_authenticated or not user.active:
-        return false()
+        return ()
     facts = _facts()
     facts.load_units()
-    mine = [unit_id for unit_id, people in facts.members.items()
-            if any(p.id == user.id for p in people)]
+    mine = tuple(unit_id for unit_id, people in facts.members.items()
+                 if any(p.id == user.id for p in people))
     if not mine:
-        return false()
-    free = _free_clause(facts, user.id)
-    clauses = [Report.unit_id.in_(mine) & free]
+        return ()
     fallback = facts.fallback_unit()
+    staffed = None
     if fallback is not None and fallback.id in mine:
-        staffed = [Report.unit_id.is_not(None) & (Report.unit_id == unit_id)
-                   & or_(*[_free_clause(facts, person.id) for person in people])
-                   for unit_id, people in facts.members.items() if people]
-        clauses.append(free & ~or_(false(), *staffed))
+        staffed = tuple((unit_id, tuple((person.id, frozenset(_below(facts, person.id)))
+                                        for person in people))
+                        for unit_id, people in facts.members.items() if people)
+    return mine, frozenset(_below(facts, user.id)), staffed
+
+
+def handled_clause(user: User):
+    """SQL: ``user`` is in the report's handling team (``is_handler``)."""
+    from hub.common.todo import Viewer
+
+    terms = user.facts["reports"] if isinstance(user, Viewer) else handled_terms(user)
+    if not terms:
+        return false()
+    mine, below, staffed = terms
+    free = _free_sql(user.id, below)
+    clauses = [Report.unit_id.in_(mine) & free]
+    if staffed is not None:
+        staffed_clauses = [Report.unit_id.is_not(None) & (Report.unit_id == unit_id)
+                           & or_(*[_free_sql(person_id, person_below)
+                                   for person_id, person_below in people])
+                           for unit_id, people in staffed]
+        clauses.append(free & ~or_(false(), *staffed_clauses))
     return or_(*clauses)
 
 

@@ -4,20 +4,31 @@ The stored tasks are one UNION ALL statement (the header counts the same union i
 own statement); the talks a manager owes this month are computed by
 ``hub.meetings.obligations`` (a fixed number of statements, for people with reports only).
 Nothing here decides what somebody may see: the features' access modules did.
+
+Both statements are built once per process for every shape of person (``shaped``: roles,
+whether they have a manager, ``VIEWER_FACTS``) and run with the person's id, department,
+manager and the moment as bound parameters: building them took several times longer than
+running them, on every page.  A new feature's ``todo_for`` is added to ``stored_todo``
+with one line and must be written as ``hub.common.todo`` says (``Viewer``).
 """
 from __future__ import annotations
 
-from collections import Counter
+import logging
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, func, literal_column, select, union_all
 
 from hub.announcements.access import todo_for as announcement_todo
 from hub.common.months import Month
 from hub.common.time import utcnow
+from hub.common.todo import NOW, Viewer
 from hub.common.workdays import end_of_day_utc, local_date
 from hub.extensions import db
 from hub.feedback.access import todo_for as feedback_todo
@@ -25,6 +36,7 @@ from hub.mailbox.access import todo_for as letter_todo
 from hub.meetings.access import summaries_todo_for as summaries_todo
 from hub.meetings.access import todo_for as meeting_todo
 from hub.org.models import User
+from hub.suggestions.access import handled_terms
 from hub.suggestions.access import todo_for as report_todo
 from hub.accountability.access import todo_for as accountability_todo
 from hub.surveys.access import todo_for as survey_todo
@@ -92,9 +104,93 @@ class Workbench:
                 if counted[kind]]
 
 
+#: What shapes a person's to-do statements beyond their roles and whether they have a
+#: manager (``Viewer.facts``): name → function of the real person giving plain, hashable
+#: data, which a feature's ``todo_for`` reads as ``user.facts[name]``.
+VIEWER_FACTS: dict[str, Callable[[User], Any]] = {"reports": handled_terms}
+
+log = logging.getLogger(__name__)
+
+
+class _Statements:
+    """Statements built once per process and shape of person, the most recently used kept
+    (a statement is a few hundred KiB of objects; the shapes are few)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size, self.built = size, 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, build: Callable[[], Any]):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        found = build()
+        with self._lock:
+            self._items[key] = found
+            self.built += 1
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.built = 0
+
+
+STATEMENTS = _Statements()
+#: A shape whose statement cannot be shared (a ``todo_for`` read more than a ``Viewer`` has).
+_UNSHARED = object()
+
+
+def viewer_of(user: User) -> Viewer:
+    """``user`` as the shared statements see them (``hub.common.todo``)."""
+    return Viewer(user.roles, has_manager=user.manager_id is not None,
+                  facts={name: fact(user) for name, fact in VIEWER_FACTS.items()})
+
+
+def _literal_moments(stmt) -> list:
+    """Dates and times written into ``stmt`` as values (a part that read the clock while
+    it was built, which a shared statement must not)."""
+    key = stmt._generate_cache_key()
+    found = []
+    for param in key.bindparams if key is not None else ():
+        values = param.value if isinstance(param.value, (list, tuple)) else [param.value]
+        found += [v for v in values if isinstance(v, (date, datetime))]
+    return found
+
+
+def _build_shared(name: str, viewer: Viewer, build: Callable[[Any, Any], Any]):
+    try:
+        stmt = build(viewer, NOW)
+    except (AttributeError, TypeError) as error:
+        log.warning("the %s statement is built per request: %s", name, error)
+        return _UNSHARED
+    if stmt is not None and _literal_moments(stmt):
+        log.warning("the %s statement is built per request: a part of it read the clock "
+                    "(%s) instead of using ``now``", name, _literal_moments(stmt))
+        return _UNSHARED
+    return stmt
+
+
+def shaped(name: str, user: User, now: datetime,
+           build: Callable[[Any, Any], Any]) -> tuple[Any, dict[str, Any]]:
+    """``build(person, now)`` for ``user`` at ``now``, as (statement, parameters): built once
+    for everybody of ``user``'s shape with their values as bound parameters, or, when a
+    part reads more of the person than a ``Viewer`` holds, for ``user`` alone (logged)."""
+    viewer = viewer_of(user)
+    stmt = STATEMENTS.get((name, viewer.key), lambda: _build_shared(name, viewer, build))
+    if stmt is _UNSHARED:
+        return build(user, now), {}
+    return stmt, Viewer.parameters(user, now, local_date(now))
+
+
 def stored_todo(user: User, now: datetime | None = None, *,
                 announcements: bool = True) -> Select | None:
-    """Every stored task waiting for ``user``, as one UNION ALL (None: nothing can wait)."""
+    """Every stored task waiting for ``user`` (a ``Viewer``, or a real person), as one UNION
+    ALL (None: nothing can wait)."""
     selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
     selects += feedback_todo(user, now)
     selects += summaries_todo(user)
@@ -104,13 +200,17 @@ def stored_todo(user: User, now: datetime | None = None, *,
     return union_all(*selects) if selects else None
 
 
-def todo_count_query(user: User):
+def todo_count_query(user: User, now=None):
     """The number of stored tasks but the announcements to confirm, as a scalar subquery
-    for the header's one statement (which counts those already, with the same rule)."""
-    stored = stored_todo(user, announcements=False)
+    for the header's one statement (which counts those already, with the same rule).  Each
+    part selects a constant instead of its row, so the database counts rows without
+    building them (thousands for the GM office's or HR's inbox)."""
+    stored = stored_todo(user, now, announcements=False)
     if stored is None:
         return select(0).scalar_subquery()
-    return select(func.count()).select_from(stored.subquery()).scalar_subquery()
+    ones = [part.with_only_columns(literal_column("1").label("one"),
+                                   maintain_column_froms=True) for part in stored.selects]
+    return select(func.count()).select_from(union_all(*ones).subquery()).scalar_subquery()
 
 
 def _url(kind: str, item_id: int | None, **extra) -> str:
@@ -159,9 +259,9 @@ def workbench_of(user: User, now: datetime | None = None) -> Workbench:
     """What is waiting for ``user``: overdue first, then by deadline, then the rest."""
     given_now, now = now, now or utcnow()
     items: list[Todo] = []
-    stored = stored_todo(user, now)
+    stored, params = shaped("workbench", user, now, stored_todo)
     if stored is not None:
-        for row in db.session.execute(stored):
+        for row in db.session.execute(stored, params):
             due_at = row.due_at
             if due_at is None and row.due_on is not None:
                 due_on = row.due_on if isinstance(row.due_on, date) \
