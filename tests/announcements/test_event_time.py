@@ -96,7 +96,7 @@ def test_the_page_refuses_a_late_notice_keeps_the_form_and_shows_the_event(app, 
     notice = db.session.scalar(select(Announcement))
     page = client.get(f"/announcements/{notice.id}").get_data(as_text=True)
     assert 'data-field="event_at"' in page and 'data-field="urgent_reason"' in page
-    assert "变压器冒烟，需立即断电检修。" in page
+    assert "变压器冒烟，需立即断电检修。" in page and 'data-testid="event-badge"' in page
     # Not an interruption: the event fields are ignored.
     plain = client.post("/announcements/new", data={
         "csrf_token": csrf_token(client, "/announcements/new"), **data,
