@@ -42,6 +42,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from hub.common.threads import ProcessThread
 from hub.search.analysis import index_analyzer
+from hub.search.codec import HubPositions
 
 
 class IndexUnavailable(RuntimeError):
@@ -56,8 +57,9 @@ def make_schema() -> Schema:
         obj_id=STORED(),
         number=ID(stored=True),                      # registration number, exact match
         # title and body are searched as one text (a two-word query may find one word in
-        # each, and one field is read instead of two); both are stored for snippets
-        content=TEXT(analyzer=analyzer, phrase=True),
+        # each, and one field is read instead of two); both are stored for snippets.
+        # Positions as arrays (hub.search.codec: read whole, in C)
+        content=_text_with_positions(analyzer),
         # the pinyin and the initials of the title's words (shitang, st: 食堂), and the
         # title's single characters (食 finds 食堂's title, ranked after whole words)
         pinyin=TEXT(analyzer=SpaceSeparatedTokenizer() | LowercaseFilter(), phrase=False),
@@ -76,6 +78,12 @@ def make_schema() -> Schema:
         url=STORED(),
         sig=STORED(),                                # what the document was made from
     )
+
+
+def _text_with_positions(analyzer) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=True)
+    field.format = HubPositions(field_boost=1.0)
+    return field
 
 
 def signature(fields: dict) -> str:
@@ -162,7 +170,7 @@ def open_index(root: Path, check: bool = True):
         warnings.simplefilter("ignore", ResourceWarning)
         try:
             ix = whoosh_index.open_dir(str(gen))
-            if set(ix.schema.names()) != _schema_names():
+            if _layout(ix.schema) != _schema_layout():
                 # written by an older version of the hub: a rebuild makes it anew
                 raise IndexUnavailable(f"search index in {gen} has an older schema")
             if check:
@@ -174,9 +182,18 @@ def open_index(root: Path, check: bool = True):
     raise IndexUnavailable(message)
 
 
+def _layout(schema: Schema) -> frozenset[tuple[str, str, str]]:
+    """What an index's format depends on: each field's name, type and posting format (so
+    an index written with Whoosh's own ``Positions`` in ``content`` — before issue 16 —
+    counts as an older schema and is rebuilt)."""
+    return frozenset((name, type(field).__name__, type(field.format).__name__
+                      if field.format is not None else "")
+                     for name, field in schema.items())
+
+
 @functools.cache
-def _schema_names() -> frozenset[str]:
-    return frozenset(make_schema().names())
+def _schema_layout() -> frozenset[tuple[str, str, str]]:
+    return _layout(make_schema())
 
 
 def create_index(gen: Path):

@@ -5,16 +5,20 @@ words at 100 000 documents walk posting lists of ~20 000 entries each at ≈ 1�
 and a phrase also decodes and compares positions per candidate through its span objects
 (≈ 80 % of a phrase query's time, ``whoosh/query/spans.py``).  The search page needs every
 match anyway (the total and the facet counts), so this module reads each posting list of
-the query whole — block by block, one unpickle per block of up to 128 postings, the ids
-delta-decoded by ``itertools.accumulate`` — and does the rest with set and dict operations,
-which run in C:
+the query whole — block by block, the ids of a block of up to 128 postings as one array
+(``hub.search.codec``; an index of Whoosh's own codec: one unpickle per block), delta-decoded
+by ``itertools.accumulate`` — and does the rest with set and dict operations, which run
+in C:
 
 * a word: its documents, each scored;
 * words (AND): the intersection, scores summed;
 * a phrase: the intersection of its words, then their positions compared for those
-  documents only (consecutive positions, in order: Whoosh's ``Phrase`` with slop 1);
+  documents only (consecutive positions, in order: Whoosh's ``Phrase`` with slop 1); the
+  positions are read only for the blocks holding such a document, each block's as one
+  array;
 * OR: the union, scores summed; NOT and AND NOT: a difference (from everything the user
-  may open when the query holds exclusions only).
+  may open when the query holds exclusions only); ``+word other`` (AND MAYBE): the
+  required part's documents, the other part adding to their scores.
 
 Scores are Whoosh's BM25F (B = 0.75, K1 = 1.2, Whoosh's idf and its byte-encoded field
 lengths), so words rank as Whoosh ranks them; a phrase scores as the sum of its words.
@@ -27,16 +31,17 @@ with Whoosh's own on the same index.
 """
 from __future__ import annotations
 
+from array import array
 from itertools import accumulate, repeat
 from math import log
-from pickle import loads
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.formats import Positions
 from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
+
+from hub.search.codec import _INTS, HubLeafMatcher
 
 B = 0.75
 K1 = 1.2
@@ -128,6 +133,9 @@ class Match:
             docs = self.evaluate(q.a)
             if docs:
                 docs = docs - self.evaluate(q.b)
+        elif isinstance(q, wq.AndMaybe):  # "+食堂 红烧肉": the first, ranked up by the second
+            docs = self.evaluate(q.a)
+            self.evaluate(q.b)
         elif isinstance(q, wq.And):
             positives = [sub for sub in q.subqueries if not isinstance(sub, wq.Not)]
             negatives = [sub.query for sub in q.subqueries if isinstance(sub, wq.Not)]
@@ -162,20 +170,43 @@ class Match:
             candidates &= self.within
         if not candidates:
             return candidates
-        decode = _positions if isinstance(fmt, Positions) else fmt.decode_positions
-        # each word's encoded positions, by document
-        where = {word: self._by_document(q.fieldname, word, 3) for word in set(words)}
+        # each word's positions, for the candidates only
+        where = {word: self._positions_of(q.fieldname, word, candidates, fmt)
+                 for word in set(words)}
         first, rest = where[words[0]], [(i, where[w]) for i, w in enumerate(words[1:], 1)]
         out = set()
         for d in candidates:
-            starts = list(decode(first[d]))
+            starts = first[d]
             for i, values in rest:
-                at = set(decode(values[d]))
+                at = set(values[d])
                 starts = [p for p in starts if p + i in at]
                 if not starts:
                     break
             else:
                 out.add(d)
+        return out
+
+    def _positions_of(self, fieldname: str, text: str, candidates: set[int], fmt) -> dict:
+        """{candidate document: positions of ``text`` in it}.  From the hub's blocks
+        (``hub.search.codec``) only the blocks holding a candidate have their values
+        read, each block's positions as one array; other codecs' values are decoded per
+        candidate by the field's format."""
+        out: dict = {}
+        for offset, ids, _w, vals in self._postings(fieldname, text):
+            if not vals:
+                continue
+            if isinstance(vals[0], _Block):
+                # (a later segment's document is past this segment's numbers)
+                local = {d - offset for d in candidates if d >= offset}
+                for block in vals:
+                    if local.isdisjoint(block.ids):
+                        continue
+                    out.update(block.positions(offset, local))
+            else:
+                decode = fmt.decode_positions
+                for d, value in zip(_global(offset, ids), vals):
+                    if d in candidates:
+                        out[d] = decode(value)
         return out
 
     # --- scores ----------------------------------------------------------------------
@@ -201,6 +232,9 @@ class Match:
             return  # no word to rank by: the caller's tie-break (newest first) orders them
         elif isinstance(q, wq.AndNot):
             self._score(q.a, docs, out)
+        elif isinstance(q, wq.AndMaybe):
+            self._score(q.a, docs, out)
+            self._score(q.b, docs & self._matched[id(q.b)], out)
         elif isinstance(q, wq.And):
             for sub in q.subqueries:
                 if isinstance(sub, wq.Not):
@@ -246,6 +280,27 @@ def postings(reader, fieldname: str, text: str, values: bool) -> tuple[list, lis
         ids = list(m._ids)
         weights = list(m._weights) if m._weights is not None else [1.0] * len(ids)
         vals = list(m._values) if (values and m._values is not None) else [None] * len(ids)
+    elif isinstance(m, HubLeafMatcher):  # the hub's blocks: arrays, values apart
+        ids, weights, vals = [], [], []
+        while not m._atend:
+            block = m.block_ids()
+            count = len(block)
+            ids.extend(block)
+            raw_weights = m.block_weights()
+            if raw_weights is None:
+                weights.extend(repeat(1.0, count))
+            elif isinstance(raw_weights, float):
+                weights.extend(repeat(raw_weights, count))
+            else:
+                weights.extend(raw_weights)
+            if values:
+                vals.append(_Block(block, m.block_values_later()))
+            m._next_block()
+        if deleted:
+            keep = [i for i, d in enumerate(ids) if d not in deleted]
+            ids = [ids[i] for i in keep]
+            weights = [weights[i] for i in keep]
+        return ids, weights, vals
     elif isinstance(m, W3LeafMatcher):
         ids, weights, vals = [], [], []
         while not m._atend:
@@ -275,15 +330,33 @@ def postings(reader, fieldname: str, text: str, values: bool) -> tuple[list, lis
     return ids, weights, vals
 
 
+class _Block:
+    """A block of the hub's postings whose values (positions) are read only if needed:
+    its document numbers within the segment, and a way to read its values."""
+
+    __slots__ = ("ids", "read")
+
+    def __init__(self, ids: list[int], read):
+        self.ids = ids
+        self.read = read
+
+    def positions(self, offset: int, wanted: set[int]) -> dict:
+        """{global document number: positions} for the block's documents in ``wanted``
+        (segment numbers): the block's positions decoded as one array, then sliced."""
+        raw = self.read()
+        count = len(self.ids)
+        sizes = array(_INTS)
+        sizes.frombytes(raw[:4 * count])
+        everything = array(_INTS)
+        everything.frombytes(raw[4 * count:])
+        ends = list(accumulate((size >> 2 for size in sizes), initial=0))
+        return {offset + d: everything[ends[j]:ends[j + 1]]
+                for j, d in enumerate(self.ids) if d in wanted}
+
+
 def _global(offset: int, ids: list[int]):
     """A segment's document numbers as the searcher's."""
     return map(offset.__add__, ids) if offset else ids
-
-
-def _positions(value: bytes):
-    """Whoosh's ``Positions.decode_positions`` without its Python loop: a pickled list of
-    deltas (its final STOP opcode cut off) after a 4-byte count."""
-    return accumulate(loads(value[4:] + b"."))
 
 
 def _block_values(m: W3LeafMatcher, raw, count: int):

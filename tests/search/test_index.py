@@ -141,14 +141,20 @@ def _break(app, root: Path, how: str) -> None:
     if how == "deleted":
         shutil.rmtree(root)
         return
-    if how == "older schema":  # written by a hub before the pinyin and chars fields
+    if how in ("older schema", "positions"):
         from whoosh import index as whoosh_index
+        from whoosh.fields import TEXT
 
+        from hub.search.analysis import index_analyzer
         from hub.search.index import make_schema
 
         old = make_schema()
-        for name in ("pinyin", "chars"):
-            old.remove(name)
+        if how == "older schema":  # written by a hub before the pinyin and chars fields
+            for name in ("pinyin", "chars"):
+                old.remove(name)
+        else:  # the same names, but positions in content (as before issue 16)
+            old.remove("content")
+            old.add("content", TEXT(analyzer=index_analyzer(), phrase=True))
         shutil.rmtree(gen)
         gen.mkdir()
         whoosh_index.create_in(str(gen), old).writer().commit()
@@ -161,7 +167,7 @@ def _break(app, root: Path, how: str) -> None:
     searcher_cache(app).forget()  # the next process
 
 
-@pytest.mark.parametrize("how", ["deleted", "corrupt", "older schema"])
+@pytest.mark.parametrize("how", ["deleted", "corrupt", "older schema", "positions"])
 def test_a_missing_or_broken_index_gives_a_message_then_a_rebuild(app, how, client, login,
                                                                   create_user, index_now):
     from hub.search.index import index_root
