@@ -173,7 +173,7 @@ def has_answered(user: User, survey: Survey) -> bool:
 
 def status_of(survey: Survey, now: datetime | None = None) -> str:
     """``scheduled`` (not yet open), ``open``, ``closed``."""
-    now = now or utcnow()
+    now = utcnow() if now is None else now
     if survey.opens_at > now:
         return "scheduled"
     return "open" if survey.closes_at > now else "closed"
@@ -263,7 +263,7 @@ def listed_surveys_query(user: User, now: datetime | None = None) -> Select:
         return stmt
     answered = Survey.id.in_(select(SurveyParticipant.survey_id).where(
         SurveyParticipant.user_id == user.id))
-    return stmt.where(Survey.opens_at <= (now or utcnow()), or_(addressed_to(user), answered))
+    return stmt.where(Survey.opens_at <= (utcnow() if now is None else now), or_(addressed_to(user), answered))
 
 
 def answered_ids(user: User, survey_ids) -> set[int]:
@@ -282,7 +282,7 @@ def team_results_query(user: User, now: datetime | None = None) -> Select:
                .group_by(SurveyResponse.survey_id)
                .having(func.count() >= MIN_GROUP))
     return select(Survey).where(Survey.kind == "upward", Survey.id.in_(counted),
-                                Survey.opens_at <= (now or utcnow()))
+                                Survey.opens_at <= (utcnow() if now is None else now))
 
 
 def pending_query(user: User, now: datetime | None = None) -> Select:
@@ -320,7 +320,7 @@ def survey_view(user: User, survey: Survey, now: datetime | None = None,
     (in the audience, open, not answered yet), ``edit`` (HR, before it opens), ``close``
     (HR, until it closed), ``results`` (may read results).  ``figures``: (invited,
     responded) when the caller counted them already."""
-    now = now or utcnow()
+    now = utcnow() if now is None else now
     status = status_of(survey, now)
     fields = set(SURVEY_FIELDS)
     values: dict = {"status": status}

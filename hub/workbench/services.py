@@ -57,6 +57,7 @@ KINDS: dict[str, tuple] = {
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
     "feedback_due": (_l("信息反馈待提交"), "feedback.report", "feedback_id"),
+    "survey_answer": (_l("问卷待填写"), "surveys.survey", "survey_id"),
     "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
     "summary_review": (_l("沟通月汇总待审核"), "meetings.department_summary", "summary_id"),
     "summary_publish": (_l("沟通月汇总待公布"), "meetings.department_summary", "summary_id"),

@@ -210,3 +210,22 @@ def test_answering_leaves_no_access_log_line_and_no_session_stamp():
                                                   '"%s" %s', (line, "302"), None))
     assert leaves_no_activity("surveys.answer_page")
     assert leaves_no_activity("api_surveys.respond")
+
+
+def test_the_workbench_statement_is_shared_by_everybody_of_a_shape(company):
+    """“定期进行员工满意度调查问卷”: the surveys to answer are part of the workbench's
+    statement built once per shape of person (``hub.common.todo.Viewer``): nothing of the
+    person but what a Viewer holds is read while it is built."""
+    from sqlalchemy import union_all
+
+    from hub.workbench.services import _UNSHARED, _build_shared, viewer_of
+
+    worker = company.add_workers(1)[0]
+    survey = company.survey()
+    for person in (worker, company.prod_head, company.hr):
+        built = _build_shared("surveys", viewer_of(person),
+                              lambda user, now: union_all(*todo_for(user, now)))
+        assert built is not _UNSHARED
+    from hub.workbench.services import workbench_of
+
+    assert survey.id in workbench_of(worker).item_ids("survey_answer")
