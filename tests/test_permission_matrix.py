@@ -274,6 +274,21 @@ ROUTES = {
     "api_talks.acknowledge_talk": "api-token",
     "api_compliance.talks_due": "api-token",
     "api_compliance.compliance": "api-talk-compliance",
+    # 月汇总报审 and 抽查: department heads and the GM office (of CALLERS the GM office;
+    # tests/meetings/test_summaries.py checks heads, the GM and employees).
+    "meetings.department_summaries": "gm-office",
+    "meetings.department_summary": "gm-office",
+    "meetings.summary_step": "gm-office",
+    "meetings.spot_checks": "gm-office",
+    "meetings.spot_check": "gm-office",
+    "meetings.spot_check_finding": "gm-office",
+    "api_summaries.summaries": "api-talk-compliance",
+    "api_summaries.summary": "api-talk-compliance",
+    "api_summaries.summary_action": "api-talk-compliance",
+    "api_summaries.spot_checks": "api-gm-office",
+    "api_summaries.start_spot_check": "api-gm-office",
+    "api_summaries.spot_check": "api-gm-office",
+    "api_summaries.record_finding": "api-gm-office",
     "search.index": "login",
     "api_search.search_archive": "api-token",
     "api_notifications.list_notifications": "api-token",
@@ -472,6 +487,31 @@ def factories_today():
     return company_today()
 
 
+def department_summary(user) -> int:
+    """A department's monthly talk summary (the GM office and the heads above it see it)."""
+    from sqlalchemy import select
+
+    from hub.common.months import Month
+    from hub.extensions import db
+    from hub.meetings.summaries import open_month
+    from hub.meetings.summaries_models import DepartmentSummary
+
+    open_month(Month(2025, 1))
+    return db.session.scalar(select(DepartmentSummary.id).order_by(DepartmentSummary.id))
+
+
+def spot_check(user) -> int:
+    """A spot check of talk logs by the GM office (seen by the GM office only)."""
+    from hub.extensions import db
+    from hub.meetings.summaries_models import SpotCheck
+    from hub.org.services import find_user
+
+    check = SpotCheck(month="2025-01", checker_id=find_user("gmo").id, requested=3)
+    db.session.add(check)
+    db.session.flush()
+    return check.id
+
+
 #: How to fill a URL argument, by its name, for the caller.
 ARGUMENTS = {
     "filename": lambda user: "css/hub.css",
@@ -484,6 +524,8 @@ ARGUMENTS = {
     "announcement_id": lambda user: company_announcement(user).id,
     "meeting_id": own_meeting,
     "talk_id": own_talk,
+    "summary_id": department_summary,
+    "check_id": spot_check,
     "feedback_id": own_feedback_report,
     "obligation_id": lambda user: feedback_obligation(user).id,
     "survey_id": lambda user: company_survey().id,

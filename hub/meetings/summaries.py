@@ -29,7 +29,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from hub.common.months import Month
 from hub.common.tasks import finished, item_key
@@ -187,9 +187,10 @@ def summaries_for(viewer: User, month: Month) -> list[DepartmentSummary]:
     query = (access.visible_summaries_query(viewer)
              .where(DepartmentSummary.month == str(month))
              .join(Department, Department.id == DepartmentSummary.department_id)
-             .options(selectinload(DepartmentSummary.department).selectinload(Department.head),
+             .options(joinedload(DepartmentSummary.department).joinedload(Department.head)
+                      .lazyload(User.role_rows),
                       selectinload(DepartmentSummary.events)
-                      .selectinload(DepartmentSummaryEvent.actor))
+                      .joinedload(DepartmentSummaryEvent.actor).lazyload(User.role_rows))
              .order_by(Department.sort_order, Department.id))
     return list(db.session.scalars(query))
 

@@ -56,6 +56,9 @@ KINDS: dict[str, tuple] = {
     "talk_acknowledge": (_l("沟通记录待确认"), "meetings.talk", "talk_id"),
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
+    "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
+    "summary_review": (_l("沟通月汇总待审核"), "meetings.department_summary", "summary_id"),
+    "summary_publish": (_l("沟通月汇总待公布"), "meetings.department_summary", "summary_id"),
     "feedback_due": (_l("信息反馈待提交"), "feedback.report", "feedback_id"),
     "survey_answer": (_l("问卷待填写"), "surveys.survey", "survey_id"),
     "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
@@ -193,6 +196,7 @@ def stored_todo(user: User, now: datetime | None = None, *,
     """Every stored task waiting for ``user`` (a ``Viewer``, or a real person), as one UNION
     ALL (None: nothing can wait)."""
     selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
+    selects += summaries_todo(user)
     selects += feedback_todo(user, now)
     selects += summaries_todo(user)
     selects += survey_todo(user, now)
