@@ -56,9 +56,6 @@ KINDS: dict[str, tuple] = {
     "talk_acknowledge": (_l("沟通记录待确认"), "meetings.talk", "talk_id"),
     "announcement_confirm": (_l("公告待确认"), "announcements.view", "announcement_id"),
     "action_item": (_l("行动项待完成"), "meetings.talk", "talk_id"),
-    "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
-    "summary_review": (_l("沟通月汇总待审核"), "meetings.department_summary", "summary_id"),
-    "summary_publish": (_l("沟通月汇总待公布"), "meetings.department_summary", "summary_id"),
     "feedback_due": (_l("信息反馈待提交"), "feedback.report", "feedback_id"),
     "survey_answer": (_l("问卷待填写"), "surveys.survey", "survey_id"),
     "summary_submit": (_l("沟通月汇总待报送"), "meetings.department_summary", "summary_id"),
@@ -196,10 +193,9 @@ def stored_todo(user: User, now: datetime | None = None, *,
     """Every stored task waiting for ``user`` (a ``Viewer``, or a real person), as one UNION
     ALL (None: nothing can wait)."""
     selects = [*letter_todo(user), *report_todo(user), *meeting_todo(user, now)]
-    selects += summaries_todo(user)
     selects += feedback_todo(user, now)
-    selects += summaries_todo(user)
     selects += survey_todo(user, now)
+    selects += summaries_todo(user)
     if announcements:
         selects += announcement_todo(user, now)
     return union_all(*selects) if selects else None
@@ -279,5 +275,4 @@ def workbench_of(user: User, now: datetime | None = None) -> Workbench:
     items += owed_talks(user, given_now)
     items.sort(key=_sort_key)
     return Workbench(items)
-    selects += summaries_todo(user)
     selects += accountability_todo(user)
