@@ -24,6 +24,7 @@ SOURCES: list[str] = [
     "hub.suggestions.lapses:rectification_lapses",
     "hub.meetings.lapses:talk_lapses",
     "hub.announcements.lapses:announcement_lapses",
+    "hub.feedback.lapses:feedback_lapses",
 ]
 
 #: source kind → ``"module:function"`` of ``(user, ids) -> Select`` (the visible ids).

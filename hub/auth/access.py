@@ -71,6 +71,7 @@ def navigation(user) -> ItemView:
         shown.add("manage_org")
     if user is not None and user.is_authenticated and user.active:
         shown.add("surveys")  # 满意度调查: everybody may be asked; no query per page
+        shown.add("feedback")  # 信息反馈: anybody may owe or receive reports; no query
     if user is not None and user.is_authenticated and user.active:
         from hub.accountability.access import may_see_register
 

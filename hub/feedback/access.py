@@ -92,6 +92,11 @@ def report_view(user: User, report: FeedbackReport, now: datetime | None = None)
                     status=status_of(report, today))
 
 
+def own_reports_query(user: User) -> Select:
+    """The rows ``user`` owes or has filed."""
+    return select(FeedbackReport).where(FeedbackReport.person_id == user.id)
+
+
 def owed_query(user: User) -> Select:
     """The rows ``user`` owes and has not filed (every opened window)."""
     return (select(FeedbackReport).where(FeedbackReport.person_id == user.id,

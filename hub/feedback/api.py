@@ -22,6 +22,7 @@ from hub.feedback.access import (
     STATUSES,
     get_report_or_404,
     owed_query,
+    own_reports_query,
     report_view,
     visible_reports_query,
 )
@@ -101,8 +102,8 @@ def due(args):
     first; with ``period``: that period's, filed ones too."""
     today = local_date(utcnow())
     if args["period"]:
-        stmt = select(FeedbackReport).where(FeedbackReport.person_id == current_user.id,
-                                            FeedbackReport.period == _period_key(args["period"]))
+        stmt = own_reports_query(current_user).where(
+            FeedbackReport.period == _period_key(args["period"]))
     else:
         stmt = owed_query(current_user).where(FeedbackReport.opens_on <= today)
     rows = db.session.scalars(_loaded(stmt).order_by(FeedbackReport.due_on,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hub.accountability.sources import Lapse
 from hub.common.workdays import end_of_day_utc, local_date
-from hub.feedback.models import FeedbackReport
+from hub.feedback.models import FeedbackObligation, FeedbackReport
 from hub.org.models import User
 
 
@@ -19,11 +19,15 @@ def feedback_lapses(session: Session, now: datetime) -> Iterable[Lapse]:
     owes it (active people only: whoever has left is nobody's to call to account)."""
     today = local_date(now)
     rows = session.execute(
-        select(FeedbackReport.id, FeedbackReport.person_id, FeedbackReport.due_on)
+        select(FeedbackReport.id, FeedbackReport.person_id, FeedbackReport.due_on,
+               FeedbackReport.period, FeedbackReport.role, FeedbackObligation.name)
         .join(User, User.id == FeedbackReport.person_id)
+        .join(FeedbackObligation, FeedbackObligation.id == FeedbackReport.obligation_id)
         .where(FeedbackReport.filed_at.is_(None), FeedbackReport.due_on < today,
                User.active.is_(True))
         .order_by(FeedbackReport.id))
-    for row_id, person_id, due_on in rows:
+    for row_id, person_id, due_on, period, role, name in rows:
         yield Lapse(person_id=person_id, kind="feedback_overdue", source_kind="feedback",
-                    source_id=row_id, number=None, since=end_of_day_utc(due_on))
+                    source_id=row_id, number=None, since=end_of_day_utc(due_on),
+                    detail={"name": name, "period": period, "role": role,
+                            "due_on": due_on.isoformat()})

@@ -24,6 +24,7 @@ from hub.feedback.access import (  # noqa: F401 - the services' callers ask thes
     may_file,
     may_manage_obligations,
     owed_query,
+    own_reports_query,
     received_query,
     report_view,
     status_of,

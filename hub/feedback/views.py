@@ -40,6 +40,7 @@ from hub.feedback.services import (
     get_report_or_404,
     may_manage_obligations,
     obligations,
+    own_reports_query,
     period_rows,
     received_overview,
     report_view,
@@ -59,7 +60,7 @@ def _labels() -> dict:
 def index():
     """What the person owes (due first) and has filed, and the periods they receive."""
     rows = list(db.session.scalars(
-        db.select(FeedbackReport).where(FeedbackReport.person_id == current_user.id)
+        own_reports_query(current_user)
         .options(joinedload(FeedbackReport.obligation), joinedload(FeedbackReport.recipient))
         .order_by(FeedbackReport.filed_at.is_not(None), FeedbackReport.due_on.desc(),
                   FeedbackReport.id.desc()).limit(MY_ROWS)))

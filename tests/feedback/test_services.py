@@ -160,3 +160,24 @@ def _values_of(obligation) -> dict:
     return {key: getattr(obligation, key) for key in (
         "name", "clause", "department", "filers", "frequency", "anchor_month", "window_days",
         "due_days", "recipient", "summary_days", "summary_to")}
+
+
+def test_the_register_opens_an_entry_for_a_missed_report(company, obligations):
+    """"对市场和客户反映的问题不及时上报……追究责任" — the accountability register's job turns
+    a missed report into one open entry against the person who owed it, and only one."""
+    from hub.accountability.models import AccountabilityEntry
+    from hub.accountability.services import open_entries
+
+    backdate_people(company.rep1, company.rep2, company.lead)
+    open_due_reports(noon(company_today()))
+    db.session.commit()
+    later = noon(company_today() + timedelta(days=8))
+    open_entries(later, tell=False)
+    open_entries(later, tell=False)
+    db.session.commit()
+    entries = list(db.session.scalars(select(AccountabilityEntry).where(
+        AccountabilityEntry.source_kind == "feedback")))
+    missed = {r.id for r in rows(filed_at=None) if r.due_on < company_today() + timedelta(days=8)}
+    assert {e.source_id for e in entries} == missed and len(entries) == len(missed)
+    assert {e.kind for e in entries} == {"feedback_overdue"}
+    assert {e.person_id for e in entries} >= {company.rep1.id, company.rep2.id}
