@@ -242,6 +242,7 @@ ROUTES = {
     "admin.org_import": "admin",
     "admin.apply_import": "admin",
     "admin.import_template": "admin",
+    "admin.export_organisation": "admin",
     "admin.routing": "admin",
     "admin.timers": "admin",
     "admin.calendar": "admin",

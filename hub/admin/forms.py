@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    DateField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -79,6 +80,7 @@ class UserForm(FlaskForm):
     email = StringField(_l("邮箱"), validators=[Optional(), Length(max=254)], filters=[_strip])
     department = SelectField(_l("部门"), coerce=int, validators=[InputRequired()])
     manager = SelectField(_l("直属上级"), coerce=int, default=NO_ONE)
+    probation_ends_on = DateField(_l("试用期满日期"), validators=[Optional()])
     roles = MultiCheckboxField(_l("角色"), choices=[
         SelectChoice(role, label) for role, label in ROLE_LABELS.items()])
     units = MultiCheckboxField(_l("受理单位成员"), coerce=int)

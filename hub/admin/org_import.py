@@ -44,7 +44,8 @@ def organisation_snapshot() -> Organisation:
     people = [
         KnownPerson(id=u.id, username=u.username, employee_no=u.employee_no, name=u.name,
                     title=u.title or "", email=u.email, department_id=u.department_id,
-                    manager_id=u.manager_id, active=u.active)
+                    manager_id=u.manager_id, active=u.active,
+                    probation_ends_on=u.probation_ends_on)
         for u in db.session.scalars(select(User))
     ]
     return Organisation(departments=departments, people=people)
@@ -103,6 +104,8 @@ def _copy_optional_columns(plan: ImportPlan, person: PlannedPerson, user: User) 
         user.title = person.title
     if "email" in plan.columns:
         user.email = person.email or None
+    if "probation_ends_on" in plan.columns:
+        user.probation_ends_on = person.probation_ends_on
 
 
 def _ensure_departments(plan: ImportPlan,

@@ -49,7 +49,14 @@ from hub.auth.loading import SESSION_KEY
 from hub.auth.services import set_password, start_session
 from hub.extensions import db
 from hub.org.directory import Page, _escape_like, search_people
-from hub.org.importer import MAX_BYTES, SheetError, plan_import, read_sheet, template_csv
+from hub.org.importer import (
+    MAX_BYTES,
+    SheetError,
+    organisation_csv,
+    plan_import,
+    read_sheet,
+    template_csv,
+)
 from hub.org.models import Department, HandlingUnit, User
 from hub.org.permissions import can_manage_org
 from hub.org.services import (
@@ -186,6 +193,7 @@ def _user_form_data(user: User) -> dict:
         "username": user.username, "employee_no": user.employee_no, "name": user.name,
         "title": user.title, "email": user.email, "department": user.department_id,
         "manager": user.manager_id or NO_ONE, "roles": sorted(user.roles),
+        "probation_ends_on": user.probation_ends_on,
         "units": [m.unit_id for m in user.unit_memberships],
         "unit_heads": [m.unit_id for m in user.unit_memberships if m.is_head],
     }
@@ -197,6 +205,7 @@ def save_user_form(form: UserForm, user: User) -> bool:
     user.username, user.name = form.username.data, form.name.data
     user.employee_no = form.employee_no.data or None
     user.title, user.email = form.title.data or "", form.email.data or None
+    user.probation_ends_on = form.probation_ends_on.data
     user.department = db.session.get(Department, form.department.data)
     set_roles(user, form.roles.data)
     set_unit_memberships(user, form.unit_memberships())
@@ -423,3 +432,11 @@ def apply_import():
 def import_template():
     return send_file(io.BytesIO(template_csv()), mimetype="text/csv", as_attachment=True,
                      download_name="组织架构导入模板.csv")
+
+
+@bp.route("/import/export.csv")
+def export_organisation():
+    """Everybody in the hub now, in the import's columns (试用期满日期 included): edit and
+    upload it again."""
+    return send_file(io.BytesIO(organisation_csv(organisation_snapshot())), mimetype="text/csv",
+                     as_attachment=True, download_name="组织架构.csv")

@@ -413,6 +413,8 @@ def confirm(announcement: Announcement, user: User,
         return confirmation_of(user, announcement)
     mark_read(user, announcement, now)
     finished(item_key("announcement", announcement.id), "confirm", user=user, at=now)
+    # The manager who was told this person had not confirmed: that task is done too.
+    finished(item_key("announcement", announcement.id), escalation_task(user), at=now)
     db.session.flush()
     return row
 
@@ -589,6 +591,12 @@ def _pending_members(announcement: Announcement, nudge: str | None = None) -> Se
     return stmt
 
 
+def escalation_task(person: User) -> str:
+    """The task a manager's "X 尚未确认公告" notice asks for: ``person`` confirming (done
+    when they confirm, ``confirm``)."""
+    return f"confirm_by:{person.id}"
+
+
 def reminder_targets(status: ConfirmationStatus, actor: User) -> list[User]:
     """Whom "提醒未确认人员" reaches: the people of ``actor``'s whole confirmation list
     (``confirmation_status`` without a department filter) who have not confirmed the current
@@ -643,7 +651,8 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
                            title=_l("%(name)s 尚未确认公告“%(title)s”", name=person.name,
                                     title=announcement.title),
                            body=_l("公告已发布超过 %(n)s 个工作日，请督促确认。", n=escalate_days),
-                           url=url)
+                           url=url, item=item_key("announcement", announcement.id),
+                           task=escalation_task(person))
                     escalated += 1
                 _nudged(announcement, person, "escalate", now)
     db.session.flush()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 from flask_smorest import abort
-from marshmallow import fields, validate
+from marshmallow import fields, post_dump, validate
 
 from hub.api.blueprint import Blueprint
 from hub.api.schemas import (
@@ -18,7 +18,7 @@ from hub.api.schemas import (
 from hub.extensions import db
 from hub.org.directory import search_people
 from hub.org.models import Department, User
-from hub.org.permissions import can_view_person
+from hub.org.permissions import can_view_person, can_view_probation
 from hub.org.services import department_head, department_tree, direct_reports
 
 blp = Blueprint("api_org", __name__, description="组织架构与通讯录")
@@ -44,6 +44,14 @@ class PersonDetailSchema(PersonSchema):
     active = fields.Boolean()
     manager = PersonRef()
     reports = fields.List(PersonRef(), metadata={"description": "直接下属（在职）"})
+    probation_ends_on = fields.Date(allow_none=True, metadata={
+        "description": "试用期满日期：只对人力资源部、管理员、本人及其直属上级出现"})
+
+    @post_dump(pass_original=True)
+    def _probation_for_those_who_may(self, data, person, **_kwargs):
+        if not can_view_probation(current_user, person):
+            data.pop("probation_ends_on", None)
+        return data
 
 
 class DepartmentNodeSchema(DepartmentSchema):

@@ -182,7 +182,7 @@ def visible_meetings_query(user: User) -> Select:
 
 MEETING_FIELDS = ("id", "kind", "kind_label", "status", "status_label", "organizer", "start",
                   "duration_minutes", "location", "agenda", "sequence", "participants",
-                  "ics_url", "created_at", "updated_at")
+                  "ics_url", "makeup", "created_at", "updated_at")
 
 
 def meeting_view(user: User, meeting: Meeting) -> ItemView:
@@ -198,7 +198,8 @@ def meeting_view(user: User, meeting: Meeting) -> ItemView:
     if meeting.organizer_id == user.id:
         actions.append("log_talk")
     return ItemView(meeting, MEETING_FIELDS, actions=actions, start=meeting.start_at,
-                    kind_label=str(KIND_LABELS.get(meeting.kind, meeting.kind)))
+                    kind_label=str(KIND_LABELS.get(meeting.kind, meeting.kind)),
+                    makeup=meeting.makeup_of is not None)
 
 
 # --- talk logs ----------------------------------------------------------------------------
@@ -537,6 +538,7 @@ def todo_for(user: User, now=None) -> list[Select]:
         .join(TalkLog, TalkLog.id == ActionItem.talk_id)
         .where(ActionItem.owner_id == user.id, ActionItem.done_at.is_(None)),
     ]
+
 
 # --- the monthly summary's loop and spot checks (月汇总报审, 抽查) --------------------------
 #

@@ -117,6 +117,7 @@ class MeetingSchema(ViewSchema):
     participants = fields.List(fields.Nested(MeetingParticipantSchema),
                                metadata={"description": "包括发起人"})
     ics_url = fields.String()
+    makeup = fields.Boolean(metadata={"description": "补谈：为已错过的窗口安排，在窗口之外"})
     created_at = Timestamp()
     updated_at = Timestamp()
 
@@ -371,7 +372,8 @@ class DueItemSchema(Schema):
     window_end = fields.Date()
     status = fields.String(metadata={"enum": list(ob.STATUS_LABELS)})
     status_label = fields.String()
-    late = fields.Boolean(metadata={"description": "在窗口外进行（计入当期，标为逾期）"})
+    late = fields.Boolean(metadata={"description": "在窗口之后补谈（计入当期，标为逾期）"})
+    early = fields.Boolean(metadata={"description": "在窗口之前进行（提前，计入该窗口，不算逾期）"})
     held_on = fields.Date(allow_none=True)
     talk_id = fields.Integer(allow_none=True)
     talk_number = fields.String(allow_none=True)
@@ -400,6 +402,8 @@ class ComplianceRowSchema(Schema):
     department = fields.Nested(DepartmentSchema)
     month = fields.Nested(CountsSchema)
     quarter = fields.Nested(CountsSchema)
+    unacknowledged = fields.Integer(metadata={
+        "description": "本月由该上级记录、对方尚未确认的沟通记录数"})
 
 
 class ComplianceQuerySchema(PageArgs):

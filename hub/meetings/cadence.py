@@ -18,7 +18,11 @@ before stay with the old one).  Windows that fall on days off stay where the pol
 them; they carry their ``days_off`` so pages can mark them.
 
 A talk counts for the obligation of its kind and pair whose period holds the day it was
-held; held outside the window it still counts, marked late (``settle``).
+held (``settle``): inside a window it fills that window; before a window it fills it
+early (提前, never late, and the window's own meeting is then not needed); after a missed
+window it fills that one late (逾期补谈).  A make-up meeting (补谈) proposed after a window
+passed names the obligation it makes up for, and its talk fills that one, even when it is
+held after the period.
 """
 from __future__ import annotations
 
@@ -88,6 +92,8 @@ class Held:
     participant_ids: frozenset[int]
     day: date
     talk_id: int | None = None
+    #: The ``Owed.key`` a make-up meeting's talk is for (None: an ordinary talk).
+    makeup_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class Planned:
     participant_ids: frozenset[int]
     day: date
     meeting_id: int | None = None
+    makeup_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,8 @@ class Settled:
     status: str
     held_on: date | None = None
     late: bool = False
+    #: Held (or planned) before the window opened: counts for it, never late.
+    early: bool = False
     talk_id: int | None = None
     meeting_on: date | None = None
     meeting_id: int | None = None
@@ -265,64 +274,61 @@ def settle(owed: Sequence[Owed], held: Iterable[Held], planned: Iterable[Planned
            today: date) -> list[Settled]:
     """The status of each obligation on ``today``.
 
-    Talks are matched by kind and pair: those inside a window fill it first, then the
-    remaining talks inside a period fill its still open obligations in date order, marked
-    late.  Not held: ``scheduled`` when a meeting of the kind between the two is planned
-    inside the period on or after today, else ``overdue`` once the window has passed,
-    else ``due``.
+    Talks are matched by kind and pair.  A make-up talk (``makeup_of``) fills the
+    obligation it names and nothing else.  Then the talks inside a window fill it; each
+    remaining talk inside a period, in date order, fills the earliest open obligation whose
+    window had passed (late: 逾期补谈), else the next one whose window is still to come
+    (early: 提前).  Not held: ``scheduled`` when a meeting of the kind between the two is
+    planned on or after today (matched the same way: its own window first, then a missed
+    one, then a later one), else ``overdue`` once the window has passed, else ``due``.
     """
     held = sorted(held, key=lambda h: h.day)
-    used: set[int] = set()
-    filled: dict[int, tuple[Held, bool]] = {}
-
-    def candidates(o: Owed):
-        return [(i, h) for i, h in enumerate(held)
-                if i not in used and h.kind == o.kind and o.pair <= h.participant_ids
-                and o.period_start <= h.day <= o.period_end]
-
     order = sorted(range(len(owed)), key=lambda i: (owed[i].window_start, owed[i].slot))
-    for idx in order:  # in the window
-        o = owed[idx]
-        for i, h in candidates(o):
-            if o.window_start <= h.day <= o.window_end:
-                used.add(i)
-                filled[idx] = (h, False)
-                break
-    for idx in order:  # elsewhere in the period: late
-        if idx in filled:
-            continue
-        found = candidates(owed[idx])
-        if found:
-            i, h = found[0]
-            used.add(i)
-            filled[idx] = (h, True)
+    by_key = {owed[i].key: i for i in order}
 
-    # Planned meetings on or after today: those inside a window first, then the rest of the
-    # period (late), for the obligations still open.
-    planned = sorted((p for p in planned if p.day >= today), key=lambda p: p.day)
-    taken: set[int] = set()
-    booked: dict[int, Planned] = {}
-    for inside in (True, False):
-        for idx in order:
-            o = owed[idx]
-            if idx in filled or idx in booked:
-                continue
-            j = next((j for j, p in enumerate(planned)
-                      if j not in taken and p.kind == o.kind and o.pair <= p.participant_ids
-                      and o.period_start <= p.day <= o.period_end
-                      and (o.window_start <= p.day <= o.window_end) == inside), None)
-            if j is not None:
-                taken.add(j)
-                booked[idx] = planned[j]
+    def matches(o: Owed, kind: str, ids: frozenset[int], day: date) -> bool:
+        return kind == o.kind and o.pair <= ids and o.period_start <= day <= o.period_end
+
+    def fill(events, taken: dict[int, tuple]) -> None:
+        """``taken``: obligation index → (event, late, early)."""
+        rest = []
+        for e in events:  # make-ups: the obligation they name, or nothing here
+            if e.makeup_of is None:
+                rest.append(e)
+            elif by_key.get(e.makeup_of) is not None and by_key[e.makeup_of] not in taken:
+                taken[by_key[e.makeup_of]] = (e, True, False)
+        unused = []
+        for e in rest:  # inside a window
+            idx = next((i for i in order if i not in taken
+                        and matches(owed[i], e.kind, e.participant_ids, e.day)
+                        and owed[i].window_start <= e.day <= owed[i].window_end), None)
+            if idx is None:
+                unused.append(e)
+            else:
+                taken[idx] = (e, False, False)
+        for e in unused:  # a missed window first (late), else the next one (early)
+            open_ = [i for i in order if i not in taken
+                     and matches(owed[i], e.kind, e.participant_ids, e.day)]
+            missed = [i for i in open_ if owed[i].window_end < e.day]
+            if missed:
+                taken[missed[0]] = (e, True, False)
+            elif open_:
+                taken[open_[0]] = (e, False, True)
+
+    filled: dict[int, tuple] = {}
+    fill(held, filled)
+    booked: dict[int, tuple] = {i: v for i, v in filled.items()}
+    fill(sorted((p for p in planned if p.day >= today), key=lambda p: p.day), booked)
     result = []
     for idx, o in enumerate(owed):
         if idx in filled:
-            h, late = filled[idx]
-            result.append(Settled(o, "held", held_on=h.day, late=late, talk_id=h.talk_id))
+            h, late, early = filled[idx]
+            result.append(Settled(o, "held", held_on=h.day, late=late, early=early,
+                                  talk_id=h.talk_id))
         elif idx in booked:
-            p = booked[idx]
+            p, late, early = booked[idx]
             result.append(Settled(o, "scheduled", meeting_on=p.day, meeting_id=p.meeting_id,
-                                  late=not o.window_start <= p.day <= o.window_end))
+                                  late=late, early=early))
         elif today > o.window_end:
             result.append(Settled(o, "overdue"))
         else:

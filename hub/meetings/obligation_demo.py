@@ -1,8 +1,10 @@
 """Demo talk obligations: the organisation existed before the hub (so past months' talks are
-owed by somebody), 协作岗位 pairs, appraisal dates, occasion talks in every state, an appeal,
-the routine talks most managers kept (``log_demo_routine_talks``: what the engine says is
-owed since the demo's first month, less a deliberate few left overdue or still due) and the
-escalations of what is already overdue.  Dates are relative to today, so the demo always
+owed by somebody), 协作岗位 pairs, appraisal dates, occasion talks in every state (a 转正面谈
+opened by itself from sales3's probation end date), an appeal, a talk held early (before
+its window: 已沟通 提前), a make-up meeting (补谈) for a missed window, the routine talks
+most managers kept (``log_demo_routine_talks``: what the engine says is owed since the
+demo's first month, less a deliberate few left overdue or still due) and the escalations of
+what is already overdue.  Dates are relative to today, so the demo always
 looks current."""
 from __future__ import annotations
 
@@ -27,7 +29,6 @@ PAIRS = [("市场部", "生产部"), ("客服部", "市场部"), ("研发部", "
 
 # (employee, kind, opened days ago, due in days from today, opened by, reason)
 OCCASIONS = [
-    ("sales3", "probation", 5, 10, "hr1", "试用期将于本月届满，请做转正面谈。"),
     ("prod3", "underperformance", 20, -6, "prod_head", "近两个月质检返工偏多。"),
     ("cs1", "commendation", 3, 7, "cs_head", "客户来信表扬服务周到。"),
     ("rd2", "family", 2, 5, "hr2", "家中有老人住院。"),
@@ -56,16 +57,75 @@ def create_demo_obligations(people: dict) -> None:
     appraisal_day = add_working_days((today.replace(day=1) - timedelta(days=1)).replace(day=1)
                                      - timedelta(days=1), 3)
     ob.add_appraisal_date(appraisal_day, "appraisal", "月度绩效考核结果", by=people["hr_head"])
+    log_demo_early_talk(people, now)
     year, month = _month(today, MONTHS_BACK - 1)
     log_demo_routine_talks(people, date(year, month, 1), now)
     for username, kind, opened_ago, due_in, by, reason in OCCASIONS:
         ob.open_occasion(people[username], kind, today + timedelta(days=due_in), reason,
                          by=people[by], now=now - timedelta(days=opened_ago))
+    # HR keeps sales3's probation end date: the 转正面谈 opens itself (the daily job's work).
+    people["sales3"].probation_ends_on = today + timedelta(days=PROBATION_DUE_IN)
+    db.session.flush()
+    ob.open_probation_talks(now)
+    propose_demo_makeup(people, now)
     ob.file_appeal(people["sales2"], "与主管就客户分配问题沟通过两次，仍未解决，希望与经理面谈。",
                    now=now - timedelta(days=2))
     ob.close_held_occasions(today)
     # What was overdue before today counts as told already: the demo's past, not news.
     ob.escalate_overdue(now, quiet=True)
+
+
+#: sales3's probation ends this many days from the demo's today.
+PROBATION_DUE_IN = 10
+EARLY_PAIR = ("prod_head", "prod1")
+MAKEUP_PAIR = ("rd_head", "rd2")
+
+
+def log_demo_early_talk(people: dict, now: datetime) -> TalkLog:
+    """prod_head talked with prod1 on a working day early last month, before the mid-month
+    window (13–16): the talk counts for that window, held early (提前), and the routine step
+    leaves the window alone."""
+    today = local_date(now)
+    year, month = _month(today, 1)
+    cal = WorkCalendar(date(year, month, 1), date(year, month, 12))
+    day = next((date(year, month, d) for d in range(5, 12)
+                if cal.is_working(date(year, month, d))), date(year, month, 6))
+    held_at = datetime.combine(day, time(10, 0), company_tz()).astimezone(timezone.utc) \
+        .replace(tzinfo=None)
+    senior, junior = people[EARLY_PAIR[0]], people[EARLY_PAIR[1]]
+    talk = TalkLog(number=next_number(PREFIX, day.year), kind="one_on_one",
+                   author_id=senior.id, held_at=held_at, duration_minutes=20,
+                   topics="月中要出差，提前做本月的例行沟通：产线排班和夜班补贴。",
+                   agreements="夜班补贴标准下周公布；排班表月底前定稿。",
+                   created_at=held_at + timedelta(hours=2))
+    talk.participants = [
+        TalkParticipant(user_id=senior.id, acknowledged_at=talk.created_at),
+        TalkParticipant(user_id=junior.id, acknowledged_at=held_at + timedelta(days=1))]
+    db.session.add(talk)
+    db.session.flush()
+    return talk
+
+
+def propose_demo_makeup(people: dict, now: datetime) -> None:
+    """rd_head missed last month's month-end talk with rd2 and proposes a make-up (补谈) on
+    the next working day outside any 上下级 window."""
+    from hub.meetings.services import in_window, propose_meeting
+
+    senior, junior = people[MAKEUP_PAIR[0]], people[MAKEUP_PAIR[1]]
+    today = local_date(now)
+    if ob.missed_obligation(senior, junior, "one_on_one", today=today) is None:
+        return
+    cal = WorkCalendar(today, today + timedelta(days=30))
+    day = next((today + timedelta(days=i) for i in range(1, 30)
+                if cal.is_working(today + timedelta(days=i))
+                and not in_window("one_on_one", today + timedelta(days=i))), None)
+    if day is None:
+        return
+    start = datetime.combine(day, time(15, 0), company_tz()).astimezone(timezone.utc) \
+        .replace(tzinfo=None)
+    propose_meeting(senior, kind="one_on_one", with_user_ids=[junior.id], start_at=start,
+                    duration_minutes=20, location="研发部小会议室",
+                    agenda="补谈：上月月末的例行沟通没有按时进行。", now=now)
 
 
 # --- the routine talks most managers kept ---------------------------------------------------

@@ -39,6 +39,7 @@ from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from hub.common.models import CalendarDay, get_setting, set_setting
 from hub.common.months import Month
+from hub.common.tasks import item_key
 from hub.common.time import utcnow
 from hub.common.urls import path_for
 from hub.common.workdays import (
@@ -60,6 +61,7 @@ from hub.meetings.access import (  # noqa: F401 - the feature's rules, for the c
     may_view_compliance,
     visible_items,
 )
+from hub.meetings.acknowledgements import unacknowledged_by_author
 from hub.meetings.cadence import AppraisalDay, Held, Owed, Pair, Planned
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS
 from hub.meetings.models import Meeting, MeetingParticipant, TalkLog, TalkParticipant
@@ -89,6 +91,10 @@ STATUS_LABELS = {
 APPRAISAL_LABELS = {"goal_setting": _l("目标设定"), "appraisal": _l("绩效考核结果")}
 #: Days after joining within which the onboarding talk is owed (公司内部沟通管理制度 四(二)1).
 ONBOARDING_DAYS = 7
+#: Occasion talks due the day they are opened: "在员工心态出现问题时，要立即与其谈话".
+AT_ONCE_KINDS = ("attitude",)
+#: Days before a probation end date on which its 转正面谈 appears on the manager's list.
+PROBATION_NOTICE_DAYS = 14
 #: Working days the skip-level superior has to schedule an appeal's talk.
 APPEAL_WORKING_DAYS = 5
 REASON_MAX = 2000
@@ -101,6 +107,18 @@ PLANNED_STATUSES = ("proposed", "accepted")
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+#: The task a talk notification asks for: logging the talk (``hub.common.tasks``).
+TALK_TASK = "talk"
+
+
+def pair_item(kind: str, one_id: int, other_id: int) -> str:
+    """The task item of "hold a talk of ``kind`` between these two" (either order): the
+    notifications that ask for it (an occasion talk, an appeal, an overdue talk) are done
+    when such a talk is logged (``hub.meetings.services.log_talk``)."""
+    low, high = sorted((one_id, other_id))
+    return item_key("talkpair", f"{kind}.{low}.{high}")
 
 
 class ObligationError(ValueError):
@@ -184,6 +202,8 @@ class Item:
     status: str
     key: str
     late: bool = False
+    #: Held (or planned) before the window opened: counts for it, never late (提前).
+    early: bool = False
     held_on: date | None = None
     talk_id: int | None = None
     talk_number: str | None = None
@@ -291,25 +311,31 @@ def _talks_and_meetings(talks_first: date, talks_last: date, meetings_first: dat
     """``_talks_between`` and ``_meetings_between`` in one statement (UNION ALL)."""
     t_start, t_end = _day_bounds_utc(talks_first, talks_last)
     m_start, m_end = _day_bounds_utc(meetings_first, meetings_last)
+    talk_meeting = aliased(Meeting)
     talks = (select(literal("t").label("source"), TalkLog.id, TalkLog.kind,
                     TalkLog.held_at.label("at"), TalkLog.number,
-                    cast(null(), DateTime).label("created_at"), TalkParticipant.user_id)
+                    cast(null(), DateTime).label("created_at"), TalkParticipant.user_id,
+                    talk_meeting.makeup_of)
              .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
+             .outerjoin(talk_meeting, talk_meeting.id == TalkLog.meeting_id)
              .where(TalkLog.held_at >= t_start, TalkLog.held_at < t_end))
     meetings = (select(literal("m"), Meeting.id, Meeting.kind, Meeting.start_at,
-                       cast(null(), String), Meeting.created_at, MeetingParticipant.user_id)
+                       cast(null(), String), Meeting.created_at, MeetingParticipant.user_id,
+                       Meeting.makeup_of)
                 .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
                 .where(Meeting.start_at >= m_start, Meeting.start_at < m_end,
                        Meeting.status.in_(PLANNED_STATUSES)))
     both = union_all(talks, meetings).subquery()
     found: dict[tuple[str, int], tuple[SimpleNamespace, set[int]]] = {}
-    for source, row_id, kind, at, number, created_at, user_id in db.session.execute(
+    for source, row_id, kind, at, number, created_at, user_id, makeup_of in db.session.execute(
             select(both).order_by(both.c.source, both.c.at, both.c.id)):
         row = found.get((source, row_id))
         if row is None:
-            item = SimpleNamespace(id=row_id, kind=kind, held_at=at, number=number) \
+            item = SimpleNamespace(id=row_id, kind=kind, held_at=at, number=number,
+                                   makeup_of=makeup_of) \
                 if source == "t" else SimpleNamespace(id=row_id, kind=kind, start_at=at,
-                                                      created_at=created_at)
+                                                      created_at=created_at,
+                                                      makeup_of=makeup_of)
             row = found[(source, row_id)] = (item, set())
         row[1].add(user_id)
     talks_found = [(t, frozenset(ids)) for (source, _id), (t, ids) in found.items()
@@ -337,7 +363,7 @@ def _inputs(first: date, last: date, today: date, users: dict[int, User]) -> Sim
                                                    today + timedelta(days=370)))
 
     def row(source, id_, *, kind=None, a=None, b=None, c=None, d=None, day=None, at=None,
-            at2=None, text=None, flag=None):
+            at2=None, text=None, flag=None, text2=None):
         return select(
             literal(source, String).label("source"), cast(id_, Integer).label("id"),
             cast(kind if kind is not None else null(), String).label("kind"),
@@ -350,10 +376,12 @@ def _inputs(first: date, last: date, today: date, users: dict[int, User]) -> Sim
             (type_coerce(at2, DateTime) if at2 is not None else cast(null(), DateTime))
             .label("at2"),
             cast(text if text is not None else null(), String).label("text"),
-            cast(flag if flag is not None else null(), Integer).label("flag"))
+            cast(flag if flag is not None else null(), Integer).label("flag"),
+            cast(text2 if text2 is not None else null(), String).label("text2"))
 
     lead, partner = aliased(Department), aliased(Department)
     closing = aliased(TalkLog)
+    talk_meeting = aliased(Meeting)
     both = union_all(
         row("c", literal(0), day=CalendarDay.day, flag=CalendarDay.is_working)
         .where(CalendarDay.day >= cal_start, CalendarDay.day <= cal_end),
@@ -371,11 +399,12 @@ def _inputs(first: date, last: date, today: date, users: dict[int, User]) -> Sim
         row("p", Appeal.id, a=Appeal.superior_id, b=Appeal.employee_id, at=Appeal.filed_at,
             at2=Appeal.schedule_due_at, text=Appeal.reason),
         row("t", TalkLog.id, kind=TalkLog.kind, a=TalkParticipant.user_id, at=TalkLog.held_at,
-            text=TalkLog.number)
+            text=TalkLog.number, text2=talk_meeting.makeup_of)
         .join(TalkParticipant, TalkParticipant.talk_id == TalkLog.id)
+        .outerjoin(talk_meeting, talk_meeting.id == TalkLog.meeting_id)
         .where(TalkLog.held_at >= t_start, TalkLog.held_at < talks_end),
         row("m", Meeting.id, kind=Meeting.kind, a=MeetingParticipant.user_id,
-            at=Meeting.start_at, at2=Meeting.created_at)
+            at=Meeting.start_at, at2=Meeting.created_at, text2=Meeting.makeup_of)
         .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
         .where(Meeting.start_at >= t_start, Meeting.start_at < meetings_end,
                Meeting.status.in_(PLANNED_STATUSES)),
@@ -410,9 +439,11 @@ def _inputs(first: date, last: date, today: date, users: dict[int, User]) -> Sim
             into = found.talks if source == "t" else found.meetings
             entry = into.get(r.id)
             if entry is None:
-                item = SimpleNamespace(id=r.id, kind=r.kind, held_at=r.at, number=r.text) \
+                item = SimpleNamespace(id=r.id, kind=r.kind, held_at=r.at, number=r.text,
+                                       makeup_of=r.text2) \
                     if source == "t" else SimpleNamespace(id=r.id, kind=r.kind,
-                                                          start_at=r.at, created_at=r.at2)
+                                                          start_at=r.at, created_at=r.at2,
+                                                          makeup_of=r.text2)
                 entry = into[r.id] = (item, set())
             entry[1].add(r.a)
     found.pairs = [p for _id, p in sorted(found.pairs, key=lambda x: x[0])]
@@ -463,8 +494,9 @@ def compute_items(first: date, last: date, *, today: date | None = None,
         meetings = [(m, frozenset(ids)) for m, ids in sorted(
             data.meetings.values(), key=lambda x: (x[0].start_at, x[0].id))
             if s_start <= m.start_at < m_end]
-    held = [Held(t.kind, ids, local_date(t.held_at), t.id) for t, ids in talks]
-    planned = [Planned(m.kind, ids, local_date(m.start_at), m.id) for m, ids in meetings]
+    held = [Held(t.kind, ids, local_date(t.held_at), t.id, t.makeup_of) for t, ids in talks]
+    planned = [Planned(m.kind, ids, local_date(m.start_at), m.id, m.makeup_of)
+               for m, ids in meetings]
     numbers = {t.id: t.number for t, _ids in talks}
 
     items: list[Item] = []
@@ -474,7 +506,7 @@ def compute_items(first: date, last: date, *, today: date | None = None,
             continue
         items.append(Item(o.kind, "routine", users[o.senior_id], users[o.junior_id],
                           o.window_start, o.window_end, s.status, o.key, late=s.late,
-                          held_on=s.held_on, talk_id=s.talk_id,
+                          early=s.early, held_on=s.held_on, talk_id=s.talk_id,
                           talk_number=numbers.get(s.talk_id), meeting_on=s.meeting_on,
                           meeting_id=s.meeting_id, days_off=o.days_off,
                           on_days_off=o.on_days_off, ref_id=o.ref_id,
@@ -565,6 +597,20 @@ def due_for(person: User, month: Month, *, today: date | None = None) -> list[It
             if person.id in (i.senior.id, i.junior.id)]
 
 
+def missed_obligation(senior: User, junior: User, kind: str, *,
+                      today: date | None = None) -> Item | None:
+    """The latest routine talk of ``kind`` ``senior`` owes ``junior`` whose window passed
+    (within ``ESCALATION_LOOKBACK_DAYS``) with neither a talk nor a meeting: what a meeting
+    outside the window makes up for (补谈) — the window just missed, the one the pages show
+    as overdue in the current list."""
+    today = today or local_date(utcnow())
+    missed = [i for i in compute_items(today - timedelta(days=ESCALATION_LOOKBACK_DAYS),
+                                       today, today=today, ending=True)
+              if i.source == "routine" and i.kind == kind and i.status == "overdue"
+              and i.senior.id == senior.id and i.junior.id == junior.id]
+    return max(missed, key=lambda i: (i.window_end, i.window_start), default=None)
+
+
 @dataclass
 class Counts:
     owed: int = 0
@@ -602,6 +648,8 @@ class ComplianceRow:
     manager: User
     month: Counts = field(default_factory=Counts)
     quarter: Counts = field(default_factory=Counts)
+    #: The manager's talk records of the month the other side has not acknowledged yet.
+    unacknowledged: int = 0
 
 
 def quarter_range(month: Month) -> tuple[date, date]:
@@ -635,6 +683,10 @@ def compliance(viewer: User, month: Month, department: Department | None = None,
         row.quarter.add(item)
         if m_first <= item.window_end <= m_last:
             row.month.add(item)
+    # Only on the rows of managers who owe talks: everybody else's records are not a cadence.
+    for author_id, n in unacknowledged_by_author(viewer, m_first, m_last).items():
+        if author_id in rows:
+            rows[author_id].unacknowledged = n
     return sorted(rows.values(), key=lambda r: (-r.month.overdue, -r.quarter.overdue,
                                                 r.manager.department_id, r.manager.name))
 
@@ -654,6 +706,7 @@ class DepartmentCompliance:
     managers: int = 0
     month: Counts = field(default_factory=Counts)
     quarter: Counts = field(default_factory=Counts)
+    unacknowledged: int = 0
 
 
 def by_department(rows: Iterable[ComplianceRow]) -> list[DepartmentCompliance]:
@@ -663,6 +716,7 @@ def by_department(rows: Iterable[ComplianceRow]) -> list[DepartmentCompliance]:
         dept = row.manager.department
         total = totals.setdefault(dept.id, DepartmentCompliance(dept))
         total.managers += 1
+        total.unacknowledged += row.unacknowledged
         for mine, theirs in ((total.month, row.month), (total.quarter, row.quarter)):
             for name in ("owed", "held", "late", "overdue", "due", "scheduled"):
                 setattr(mine, name, getattr(mine, name) + getattr(theirs, name))
@@ -768,6 +822,8 @@ def open_occasion(employee: User, kind: str, due_date: date, reason: str, *,
         raise ObligationError(_("只能为自己的直接下属或由人力资源部发起面谈。"),
                               {"employee": [_("只能选择自己的直接下属。")]}, status=404)
     today = local_date(now)
+    if kind in AT_ONCE_KINDS:
+        due_date = today  # 立即: whatever date was asked for
     if not today - timedelta(days=31) <= due_date <= today + timedelta(days=366):
         raise ObligationError(_("面谈期限须在一个月前到一年后之间。"),
                               {"due_date": [_("面谈期限须在一个月前到一年后之间。")]})
@@ -782,7 +838,8 @@ def open_occasion(employee: User, kind: str, due_date: date, reason: str, *,
         notify(manager, kind="talk.occasion",
                title=_l("请在 %(day)s 前与 %(name)s 进行%(kind)s", day=due_date.isoformat(),
                         name=employee.name, kind=KIND_LABELS[kind]),
-               body=row.reason, url=path_for("meetings.due"))
+               body=row.reason, url=path_for("meetings.due"),
+               item=pair_item(kind, manager.id, employee.id), task=TALK_TASK)
     return row
 
 
@@ -806,6 +863,29 @@ def open_onboarding_talks(now: datetime | None = None) -> int:
                       _("新员工入职"), by=None, now=now)
         count += 1
     return count
+
+
+def open_probation_talks(now: datetime | None = None) -> int:
+    """转正面谈 from the probation end dates HR keeps (``User.probation_ends_on``): once
+    ``PROBATION_NOTICE_DAYS`` before the date, owed by the manager by that date; once per
+    person and date (a new date opens a new talk).  A date more than a month past opens
+    nothing (HR entered an old one)."""
+    now = now or utcnow()
+    today = local_date(now)
+    already = select(OccasionTalk.id).where(OccasionTalk.kind == "probation",
+                                            OccasionTalk.employee_id == User.id,
+                                            OccasionTalk.due_date == User.probation_ends_on)
+    people = list(db.session.scalars(select(User).where(
+        User.active.is_(True), User.manager_id.is_not(None),
+        User.probation_ends_on.is_not(None),
+        User.probation_ends_on <= today + timedelta(days=PROBATION_NOTICE_DAYS),
+        User.probation_ends_on >= today - timedelta(days=31),
+        ~already.exists()).order_by(User.id)))
+    for person in people:
+        open_occasion(person, "probation", person.probation_ends_on,
+                      _("试用期满（%(day)s），请进行转正面谈", day=person.probation_ends_on.isoformat()),
+                      by=None, now=now)
+    return len(people)
 
 
 def close_held_occasions(today: date | None = None) -> int:
@@ -853,7 +933,8 @@ def file_appeal(employee: User, reason: str, *, now: datetime | None = None) -> 
     notify(superior, kind="talk.appeal",
            title=_l("%(name)s 申请与你进行隔级沟通，请在 %(day)s 前安排",
                     name=employee.name, day=local_date(appeal.schedule_due_at).isoformat()),
-           body=reason, url=path_for("meetings.due"))
+           body=reason, url=path_for("meetings.due"),
+           item=pair_item("skip_level", superior.id, employee.id), task=TALK_TASK)
     return appeal
 
 
@@ -901,10 +982,12 @@ def escalate_overdue(now: datetime | None = None, *, quiet: bool = False) -> int
                    senior=item.senior.name, junior=item.junior.name,
                    kind=KIND_LABELS.get(item.kind, item.kind_label),
                    day=item.window_end.isoformat())
-        notify(item.senior, kind="talk.overdue", title=title, url=path_for("meetings.due"))
+        task = {"item": pair_item(item.kind, item.senior.id, item.junior.id), "task": TALK_TASK}
+        notify(item.senior, kind="talk.overdue", title=title, url=path_for("meetings.due"),
+               **task)
         if boss is not None and item.source != "appeal":
             notify(boss, kind="talk.overdue", title=title,
-                   url=path_for("meetings.compliance_person", user_id=item.senior.id))
+                   url=path_for("meetings.compliance_person", user_id=item.senior.id), **task)
         db.session.add(ObligationEscalation(key=item.key[:120], escalated_at=now,
                                             to_user_id=boss.id if boss else None))
         done.add(item.key)

@@ -250,7 +250,8 @@ def propose_meeting(organizer: User, *, kind: str, with_user_ids, start_at: date
     """The senior side proposes a talk; each invitee is told, with the calendar file.
 
     ``start_at`` is naive UTC.  A routine talk with a fixed window (上下级, 协作岗位) must
-    start inside it."""
+    start inside it, unless a window of the kind between the two passed without a talk:
+    then it is a make-up meeting (补谈) for that window, at any time."""
     now = now or utcnow()
     errors: dict[str, list[str]] = {}
     _check_kind(kind, errors)
@@ -258,17 +259,21 @@ def propose_meeting(organizer: User, *, kind: str, with_user_ids, start_at: date
                             errors=errors)
     _check_seniority(organizer, people, kind, "with_user_ids", errors)
     _check_future_start(start_at, "start", now, errors)
+    makeup_of = None
     if "start" not in errors and kind in TALK_KINDS and not in_window(kind,
                                                                      local_date(start_at)):
-        errors.setdefault("start", []).append(
-            _("时间不在制度规定的窗口内。") + window_text(kind))
+        makeup_of = _makeup_for(organizer, people, kind, now) if not errors else None
+        if makeup_of is None:
+            errors.setdefault("start", []).append(
+                _("时间不在制度规定的窗口内。") + window_text(kind))
     _check_duration(duration_minutes, errors)
     location = _check_text(location, "location", LOCATION_MAX, errors)
     agenda = _check_text(agenda, "agenda", AGENDA_MAX, errors)
     _refuse(errors)
     meeting = Meeting(kind=kind, organizer=organizer, start_at=start_at,
                       duration_minutes=duration_minutes, location=location, agenda=agenda,
-                      status="proposed", sequence=0, created_at=now, updated_at=now)
+                      status="proposed", sequence=0, makeup_of=makeup_of, created_at=now,
+                      updated_at=now)
     meeting.participants = [MeetingParticipant(user=organizer, response="accepted",
                                                responded_at=now)] + [
         MeetingParticipant(user=p, response="pending") for p in people]
@@ -278,6 +283,17 @@ def propose_meeting(organizer: User, *, kind: str, with_user_ids, start_at: date
         _tell(meeting, person, _l("%(name)s 邀请您沟通：%(kind)s", name=organizer.name,
                                   kind=KIND_LABELS[kind]), "meeting.proposed", task="respond")
     return meeting
+
+
+def _makeup_for(organizer: User, people: list[User], kind: str, now: datetime) -> str | None:
+    """The key of the missed window a meeting of ``organizer`` with one person makes up for
+    (``obligations.missed_obligation``), or None."""
+    from hub.meetings.obligations import missed_obligation  # obligations read meetings
+
+    if len(people) != 1:
+        return None
+    missed = missed_obligation(organizer, people[0], kind, today=local_date(now))
+    return missed.key[:120] if missed is not None else None
 
 
 def invitees(meeting: Meeting) -> list[MeetingParticipant]:
@@ -337,7 +353,12 @@ def respond(meeting: Meeting, user: User, response: str, start_at: datetime | No
             counter.response, counter.responded_at = "accepted", now
             title = _l("%(name)s 同意改到您建议的时间", name=user.name)
         elif response == "propose":
-            if meeting.kind in TALK_KINDS and not in_window(meeting.kind, local_date(start_at)):
+            if meeting.kind in TALK_KINDS and not in_window(meeting.kind, local_date(start_at)) \
+                    and meeting.makeup_of is None:
+                meeting.makeup_of = _makeup_for(user, [p.user for p in invitees(meeting)],
+                                                meeting.kind, now)
+            if meeting.kind in TALK_KINDS and not in_window(meeting.kind, local_date(start_at)) \
+                    and meeting.makeup_of is None:
                 raise TalkError(_("时间不在制度规定的窗口内。") + window_text(meeting.kind),
                                 {"start": [_("时间不在制度规定的窗口内。")]})
             _move(meeting, start_at, now)
@@ -511,14 +532,24 @@ def free_slots(people: list[User], first_day: date, last_day: date, duration_min
     return slots
 
 
+#: Days from today in which a make-up meeting's free times are looked for.
+MAKEUP_SLOT_DAYS = 14
+
+
 def suggest_slots(organizer: User, others: list[User], kind: str, duration_minutes: int,
-                  now: datetime | None = None, limit: int = 8) -> list[datetime]:
+                  now: datetime | None = None, limit: int = 8,
+                  makeup: bool = False) -> list[datetime]:
     """Free times of both sides inside the next window of ``kind`` that still has some
-    (the rest of today's window may be full or over)."""
+    (the rest of today's window may be full or over); for a make-up (``makeup``: a window
+    of the kind between them was missed) from today on, whatever the windows."""
     now = now or utcnow()
     today = local_date(now)
     duration = duration_minutes if DURATION_MIN <= duration_minutes <= DURATION_MAX \
         else DEFAULT_DURATION
+    if makeup:
+        return free_slots([organizer, *others], today,
+                          today + timedelta(days=MAKEUP_SLOT_DAYS), duration, now=now,
+                          limit=limit)
     windows = [(max(s, today), e) for s, e in windows_of(kind, today) or () if e >= today]
     for first, last in windows or [next_window(kind, today)]:
         slots = free_slots([organizer, *others], first, last, duration, now=now, limit=limit)
@@ -620,6 +651,11 @@ def log_talk(author: User, *, kind: str, with_user_ids, held_at: datetime | None
         if item.id in done:
             item.done_at, item.done_by_id = now, author.id
     db.session.flush()
+    from hub.meetings.obligations import TALK_TASK, pair_item  # obligations read talks
+
+    for person in people:
+        # The notifications asking for a talk of this kind between the two are done.
+        finished(pair_item(kind, author.id, person.id), TALK_TASK, at=now)
     for person in people:
         notify(person, kind="talk.logged",
                title=_l("%(name)s 记录了与您的沟通 %(number)s，请确认", name=author.name,

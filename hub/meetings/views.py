@@ -27,7 +27,8 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from hub.common.forms import people_choices
-from hub.common.time import to_local
+from hub.common.time import to_local, utcnow
+from hub.common.workdays import local_date
 from hub.extensions import db
 from hub.meetings import bp, jobs  # noqa: F401 - jobs registers the reminders
 from hub.meetings.access import (
@@ -53,6 +54,7 @@ from hub.meetings.forms import (
 from hub.meetings.ics import MIMETYPE, filename_of, meeting_calendar
 from hub.meetings.kinds import KIND_LABELS, OCCASION_KINDS, ROUTINE_KINDS
 from hub.meetings.models import TalkLog
+from hub.meetings.obligations import missed_obligation
 from hub.meetings.services import (
     GUIDANCE_MINUTES,
     RESPONSE_LABELS,
@@ -75,6 +77,7 @@ from hub.meetings.services import (
     suggest_slots,
     to_acknowledge,
     window_text,
+    windows_of,
     with_people,
 )
 from hub.org.directory import Page
@@ -213,10 +216,14 @@ def new_meeting():
                            else None)
     duration = form.duration_minutes.data if isinstance(form.duration_minutes.data, int) \
         else 20
-    slots = suggest_slots(current_user, [person], kind, duration) if kind and person else []
+    # A window of the kind between the two was missed: a make-up (补谈), slots from today.
+    missed = missed_obligation(current_user, person, kind) \
+        if kind and person and windows_of(kind, local_date(utcnow())) else None
+    slots = suggest_slots(current_user, [person], kind, duration, makeup=missed is not None) \
+        if kind and person else []
     status = 400 if form.is_submitted() and not looking else 200
     return render_template("meetings/new_meeting.html", form=form, slots=slots, kind=kind,
-                           person=person, duration=duration,
+                           person=person, duration=duration, missed=missed,
                            window_text=window_text(kind) if kind else "",
                            guidance=GUIDANCE_MINUTES), status
 

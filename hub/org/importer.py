@@ -5,7 +5,8 @@ with every problem comes out.  Nothing here touches the database, so the dry run
 re-check before applying, and the tests all reach exactly the same verdict.
 
 The sheet (CSV in UTF-8 with or without BOM, or GBK; or the first worksheet of an .xlsx)
-has a header row with 工号, 姓名, 部门 (required) and 上级工号, 职务, 邮箱, 用户名 (optional).
+has a header row with 工号, 姓名, 部门 (required) and 上级工号, 职务, 邮箱, 用户名, 试用期满日期
+(optional; a date such as 2026-03-31, empty: none).
 People are matched by 工号: a known 工号 updates that person, a new one creates a person.
 A column that is absent leaves that attribute of existing people alone; a column that is
 present is the truth, so an empty 上级工号 means "reports to nobody".  An empty 用户名 keeps
@@ -36,6 +37,7 @@ COLUMNS = {
     "职务": "title",
     "邮箱": "email",
     "用户名": "username",
+    "试用期满日期": "probation_ends_on",
 }
 REQUIRED = ("employee_no", "name", "department")
 HEADERS = {key: header for header, key in COLUMNS.items()}
@@ -78,6 +80,7 @@ class KnownPerson:
     department_id: int | None = None
     manager_id: int | None = None
     active: bool = True
+    probation_ends_on: date | None = None
 
 
 @dataclass
@@ -124,6 +127,7 @@ class PlannedPerson:
     title: str = ""
     email: str = ""
     manager_no: str = ""
+    probation_ends_on: date | None = None
     existing_id: int | None = None
     changes: list[str] = field(default_factory=list)
     depth: int = 0  # steps up to the top of the reporting line after the import
@@ -177,6 +181,24 @@ def normalise_email(text: str) -> str:
 
 def is_valid_username(text: str) -> bool:
     return USERNAME_RE.fullmatch(text) is not None
+
+
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def parse_sheet_date(text: str) -> date | None:
+    """"2026-03-31", "2026/3/31", "2026.3.31" or "2026年3月31日" (what spreadsheet
+    programs write); None for an empty cell.  Raises ``ValueError`` with a Chinese message."""
+    text = text.strip()
+    if not text:
+        return None
+    found = _DATE_RE.fullmatch(text.split(" ")[0]) if text[:4].isdigit() else None
+    try:
+        if found is None:
+            raise ValueError(text)
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        raise ValueError(_("日期“%(text)s”无效，请写成 2026-03-31 这样的格式。", text=text)) from None
 
 
 # --- reading the file ------------------------------------------------------------------
@@ -427,6 +449,7 @@ class _Planner:
             self.problem(number, _("工号 %(no)s 是已停用的人员 %(name)s：请先在用户管理中重新启用。",
                                    no=employee_no, name=known.name), employee_no)
         email = self.read_email(row)
+        probation_ends_on = self.read_date(row, "probation_ends_on")
         username = self.read_username(row, known)
         path, dept_id = self.read_department(row)
 
@@ -436,6 +459,7 @@ class _Planner:
             row=number, employee_no=employee_no, name=row.get("name"), username=username,
             department_path=path, department_id=dept_id, title=row.get("title"),
             email=email, manager_no=row.get("manager_no"),
+            probation_ends_on=probation_ends_on,
             existing_id=known.id if known else None,
         )
         self.first_row[employee_no] = person
@@ -452,6 +476,13 @@ class _Planner:
         except ValueError as exc:
             self.problem(row.number, str(exc), row.get("employee_no"))
             return text
+
+    def read_date(self, row: SheetRow, key: str) -> date | None:
+        try:
+            return parse_sheet_date(row.get(key))
+        except ValueError as exc:
+            self.problem(row.number, f"“{HEADERS[key]}”：{exc}", row.get("employee_no"))
+            return None
 
     def read_username(self, row: SheetRow, known: KnownPerson | None) -> str:
         given = row.get("username").lower()
@@ -593,6 +624,11 @@ class _Planner:
             if "email" in self.columns and person.email != (known.email or ""):
                 changes.append(_("邮箱：%(old)s → %(new)s", old=known.email or "—",
                                  new=person.email or "—"))
+            if "probation_ends_on" in self.columns and \
+                    person.probation_ends_on != known.probation_ends_on:
+                changes.append(_("试用期满日期：%(old)s → %(new)s",
+                                 old=_date_text(known.probation_ends_on),
+                                 new=_date_text(person.probation_ends_on)))
             node = self.node_of(person)
             if node in edges:
                 before = (_KNOWN, known.manager_id) if known.manager_id else None
@@ -600,6 +636,10 @@ class _Planner:
                     changes.append(_("上级：%(old)s → %(new)s",
                                      old=self.label(before) if before else "—",
                                      new=self.label(edges[node]) if edges[node] else "—"))
+
+
+def _date_text(day: date | None) -> str:
+    return day.isoformat() if day else "—"
 
 
 def plan_import(sheet: Sheet, org: Organisation) -> ImportPlan:
@@ -612,4 +652,33 @@ def template_csv() -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(TEMPLATE_HEADER)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def organisation_csv(org: Organisation) -> bytes:
+    """The people in the hub now (those who left are not), in the import's columns: edited
+    and uploaded again, it changes exactly what was edited.  UTF-8 with a BOM; a cell that
+    starts like a formula (= + - @) is written after a quote so Excel does not run it."""
+    departments = _Departments(org.departments)
+    by_id = {p.id: p for p in org.people}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TEMPLATE_HEADER)
+    for person in sorted((p for p in org.people if p.active),
+                         key=lambda p: (p.employee_no or "", p.username)):
+        manager = by_id.get(person.manager_id) if person.manager_id else None
+        values = {
+            "employee_no": person.employee_no or "", "name": person.name,
+            "department": "/".join(departments.path_of(person.department_id))
+            if person.department_id else "",
+            "manager_no": (manager.employee_no or "") if manager else "",
+            "title": person.title or "", "email": person.email or "",
+            "username": person.username, "probation_ends_on": _date_text(
+                person.probation_ends_on) if person.probation_ends_on else "",
+        }
+        writer.writerow([_safe_cell(values[COLUMNS[header]]) for header in TEMPLATE_HEADER])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

@@ -43,3 +43,11 @@ def can_view_person(viewer: User, person: User) -> bool:
     """The people directory is open to every signed-in employee; people who have left are
     visible to the admin only."""
     return viewer.is_authenticated and (person.active or sees_former_staff(viewer))
+
+
+def can_view_probation(viewer: User, person: User) -> bool:
+    """A person's probation end date (试用期满日期): HR and the admin keep it; the person and
+    their direct manager (who owes the 转正面谈) may read it; nobody else."""
+    if not viewer.is_authenticated:
+        return False
+    return is_hr(viewer) or is_admin(viewer) or viewer.id in (person.id, person.manager_id)

@@ -222,4 +222,4 @@ def test_template_download(admin_client):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert response.data.decode("utf-8-sig").strip() == "工号,姓名,部门,上级工号,职务,邮箱,用户名"
+    assert response.data.decode("utf-8-sig").strip() == "工号,姓名,部门,上级工号,职务,邮箱,用户名,试用期满日期"

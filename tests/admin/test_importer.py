@@ -133,7 +133,7 @@ def test_too_many_rows():
 
 def test_missing_and_doubled_columns_are_header_problems():
     result = plan("张伟,E5", header="姓名,工号")
-    assert problems(result) == [(1, "缺少必需的列：部门（表头应为：工号、姓名、部门、上级工号、职务、邮箱、用户名）。")]
+    assert problems(result) == [(1, "缺少必需的列：部门（表头应为：工号、姓名、部门、上级工号、职务、邮箱、用户名、试用期满日期）。")]
     assert not result.ok and result.people == []
     doubled = plan("E5,张伟,市场部,市场部", header="工号,姓名,部门,部门")
     assert problems(doubled) == [(1, "表头中“部门”列出现了两次。")]
@@ -149,7 +149,7 @@ def test_department_paths():
 def test_template_has_the_header_row_and_a_bom():
     data = template_csv()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").strip() == "工号,姓名,部门,上级工号,职务,邮箱,用户名"
+    assert data.decode("utf-8-sig").strip() == "工号,姓名,部门,上级工号,职务,邮箱,用户名,试用期满日期"
 
 
 # --- checking rows ---------------------------------------------------------------------

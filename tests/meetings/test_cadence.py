@@ -167,14 +167,52 @@ def test_settle_in_window_late_overdue_due_and_scheduled():
                                                                           False)
 
 
-def test_an_early_talk_counts_for_its_period_marked_late():
+def early_flags(settled):
+    return [(s.owed.slot, s.status, s.late, s.early) for s in settled]
+
+
+def test_an_early_talk_counts_for_its_window_as_held_early_never_late():
+    """“上下级之间每月进行2次例行沟通，月中（每月13—16日）、月末（每月最后3天）各沟通一次”:
+    a talk held before its window fills that window, early (提前), not late."""
     owed = owed_skip_level(SALES1, 2026, 2, line())
     settled = settle(owed, [talk(date(2026, 5, 2), "skip_level", (SALES1, SALES_HEAD))], [],
                      date(2026, 5, 3))
     assert statuses(settled) == [("q2", "held", False)]
     early = owed_one_on_one(SALES1, 2026, 3, line())
-    assert statuses(settle(early, [talk(date(2026, 3, 2))], [], date(2026, 3, 3))) == [
-        ("mid", "held", True), ("end", "due", False)]
+    assert early_flags(settle(early, [talk(date(2026, 3, 5))], [], date(2026, 3, 6))) == [
+        ("mid", "held", False, True), ("end", "due", False, False)]
+    # The meeting already accepted for the 14th is not needed for the mid-month talk: it
+    # does not book the month-end window either (it would be early for it too).
+    meeting = Planned("one_on_one", frozenset((SALES1, SALES_LEAD)), date(2026, 3, 14), 3)
+    assert early_flags(settle(early, [talk(date(2026, 3, 5))], [meeting], date(2026, 3, 6))) == [
+        ("mid", "held", False, True), ("end", "scheduled", False, True)]
+    # Between the windows with the mid-month one kept: early for the month end.
+    both = settle(early, [talk(date(2026, 3, 14)), talk(date(2026, 3, 20))], [],
+                  date(2026, 3, 21))
+    assert early_flags(both) == [("mid", "held", False, False), ("end", "held", False, True)]
+    # Between the windows with the mid-month one missed: a late make-up of that one.
+    assert early_flags(settle(early, [talk(date(2026, 3, 20))], [], date(2026, 3, 21))) == [
+        ("mid", "held", True, False), ("end", "due", False, False)]
+
+
+def test_a_makeup_talk_fills_the_window_it_makes_up_for_even_after_the_period():
+    """“月末（每月最后3天）各沟通一次”: a missed month-end talk made up on the 2nd of the next
+    month (a 补谈 meeting naming it) counts for that window, late, and for nothing else."""
+    march = owed_one_on_one(SALES1, 2026, 3, line())
+    end_key = march[1].key
+    makeup = Held("one_on_one", frozenset((SALES1, SALES_LEAD)), date(2026, 4, 2), 9,
+                  makeup_of=end_key)
+    settled = settle(march, [talk(date(2026, 3, 14)), makeup], [], date(2026, 4, 3))
+    assert early_flags(settled) == [("mid", "held", False, False), ("end", "held", True, False)]
+    assert settled[1].talk_id == 9
+    april = owed_one_on_one(SALES1, 2026, 4, line())
+    assert early_flags(settle(april, [makeup], [], date(2026, 4, 3))) == [
+        ("mid", "due", False, False), ("end", "due", False, False)]
+    # Planned: the make-up meeting books the missed window, not April's.
+    plan = Planned("one_on_one", frozenset((SALES1, SALES_LEAD)), date(2026, 4, 2), 4,
+                   makeup_of=end_key)
+    assert early_flags(settle(march, [talk(date(2026, 3, 14))], [plan], date(2026, 4, 1))) == [
+        ("mid", "held", False, False), ("end", "scheduled", True, False)]
 
 
 def test_a_meeting_counts_for_its_own_window_before_an_earlier_missed_one():

@@ -103,11 +103,13 @@ def test_sales1_is_owed_two_talks_a_month_and_a_skip_level_talk_a_quarter(org):
 def test_logs_and_meetings_settle_what_is_owed(org):
     sales1, lead, head = org["sales1"], org["sales_lead"], org["sales_head"]
     talk = log_talk("one_on_one", lead, sales1, datetime(2026, 3, 14, 2))
-    late = log_talk("one_on_one", sales1, lead, datetime(2026, 3, 20, 2))  # either side logs
+    # Between the windows, the mid-month one held: early for the month end (either side logs).
+    early = log_talk("one_on_one", sales1, lead, datetime(2026, 3, 20, 2))
     plan_meeting("skip_level", head, sales1, datetime(2026, 3, 25, 2))
     items = ob.due_for(sales1, Month(2026, 3), today=date(2026, 3, 21))
-    assert [(i.status, i.late, i.talk_number) for i in items] == [
-        ("held", False, talk.number), ("held", True, late.number), ("scheduled", False, None)]
+    assert [(i.status, i.late, i.early, i.talk_number) for i in items] == [
+        ("held", False, False, talk.number), ("held", False, True, early.number),
+        ("scheduled", False, False, None)]
     # The day of the meeting passed without a log: the quarter's talk is still owed.
     assert ob.due_for(sales1, Month(2026, 3), today=date(2026, 3, 26))[2].status == "due"
     assert ob.due_for(sales1, Month(2026, 4), today=date(2026, 4, 1))[0].kind == "one_on_one"
