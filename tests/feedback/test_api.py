@@ -2,6 +2,8 @@
 person who owes it and its recipient, nobody else (404)."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from hub.extensions import db
 from hub.feedback.models import FeedbackReport
 from hub.feedback.periods import Period
@@ -112,3 +114,24 @@ def test_the_workbench_lists_the_owed_reports_with_their_due_day(client, company
     assert not [i for i in todo if i["kind"] == "feedback_due" and week in i["title"]]
     assert not [i for i in client.get("/api/v1/me/todo", headers=bearer(company.other))
                 .get_json()["items"] if i["kind"] == "feedback_due"]
+
+
+def test_the_head_reports_the_summary_to_his_manager(client, company, obligations):
+    """"市场部在一周内将信息分析汇总，上报主管副总经理" — the head of 市场部 files the period's
+    summary (``summary: true``); it goes to his manager, who reads it; it is due a week after
+    the reports."""
+    week = opened(company)
+    answer = client.post("/api/v1/feedback", headers=bearer(company.head), json={
+        "kind": "sales_weekly", "period": week, "summary": True, "body": "本周汇总：竞品降价。"})
+    assert answer.status_code == 201, answer.get_json()
+    summary = answer.get_json()
+    assert (summary["role"], summary["recipient"]["username"]) == ("summary", "gm")
+    reports = client.get(f"/api/v1/feedback/due?period={week}",
+                         headers=bearer(company.rep1)).get_json()["items"]
+    assert date.fromisoformat(summary["due_date"]) == \
+        date.fromisoformat(reports[0]["due_date"]) + timedelta(days=7)
+    seen = client.get(f"/api/v1/feedback/{summary['id']}", headers=bearer(company.gm))
+    assert seen.status_code == 200 and seen.get_json()["body"] == "本周汇总：竞品降价。"
+    refused = client.post("/api/v1/feedback", headers=bearer(company.rep1), json={
+        "kind": "sales_weekly", "period": week, "summary": True, "body": "我来汇总"})
+    assert refused.status_code == 400 and "kind" in refused.get_json()["error"]["fields"]
