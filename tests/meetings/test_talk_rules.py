@@ -235,3 +235,38 @@ def test_overdue_talk_notifications_turn_done_when_the_talk_is_logged(org):
     # sales2's talk is still owed: its notices stay open.
     assert all(n.done_at is None for n in notes(lead, "talk.overdue")
                if org["sales2"].name in n.title)
+
+
+def test_the_demo_shows_an_early_talk_a_makeup_and_a_probation_talk(app):
+    """“在员工试工期满转正时，要通过面谈” and “月中（每月13—16日）、月末（每月最后3天）各沟通一次”:
+    the demo company has a talk held early, a make-up meeting for a missed window and a
+    转正面谈 opened by itself from a probation end date."""
+    from hub.demo import _organisation
+    from hub.meetings.demo import create_demo_talks
+    from hub.meetings.obligation_demo import (
+        EARLY_PAIR,
+        MAKEUP_PAIR,
+        backdate_demo_reporting_lines,
+        create_demo_obligations,
+    )
+    from hub.meetings.models import Meeting
+    from hub.org.services import find_user
+
+    people: dict = {}
+    for step in (_organisation, backdate_demo_reporting_lines, create_demo_talks,
+                 create_demo_obligations):
+        step(people)
+    db.session.commit()
+    month = Month.of(utcnow()).previous
+    senior, junior = (find_user(u) for u in EARLY_PAIR)
+    early = [i for i in ob.due_for(junior, month) if i.kind == "one_on_one"
+             and i.senior.id == senior.id and i.early]
+    assert [(i.status, i.late) for i in early] == [("held", False)]
+    senior, junior = (find_user(u) for u in MAKEUP_PAIR)
+    makeup = db.session.scalar(select(Meeting).where(Meeting.makeup_of.is_not(None)))
+    assert makeup is not None and makeup.organizer_id == senior.id
+    assert {p.user_id for p in makeup.participants} == {senior.id, junior.id}
+    probation = db.session.scalar(select(OccasionTalk).where(OccasionTalk.kind == "probation"))
+    sales3 = find_user("sales3")
+    assert (probation.employee_id, probation.opened_by_id) == (sales3.id, None)
+    assert probation.due_date == sales3.probation_ends_on
