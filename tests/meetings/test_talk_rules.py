@@ -243,13 +243,13 @@ def test_the_demo_shows_an_early_talk_a_makeup_and_a_probation_talk(app):
     转正面谈 opened by itself from a probation end date."""
     from hub.demo import _organisation
     from hub.meetings.demo import create_demo_talks
+    from hub.meetings.models import Meeting
     from hub.meetings.obligation_demo import (
         EARLY_PAIR,
         MAKEUP_PAIR,
         backdate_demo_reporting_lines,
         create_demo_obligations,
     )
-    from hub.meetings.models import Meeting
     from hub.org.services import find_user
 
     people: dict = {}
