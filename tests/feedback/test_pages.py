@@ -101,3 +101,26 @@ def test_hr_sets_the_obligations_from_the_policy_and_others_cannot(app, client, 
                     f"/feedback/obligations/{obligation.id}"):
             assert client.get(url).status_code == 404, (person.username, url)
         assert "反馈项目设置" not in client.get("/feedback/").get_data(as_text=True)
+
+
+def test_the_feedback_pages_speak_english(app, client, company, obligations):
+    """In English, the pages' own words are English (the obligations' names are data)."""
+    import re
+
+    backdate_people(company.rep1)
+    open_due_reports()
+    company.rep1.locale = "en"
+    db.session.commit()
+    sign_in(client, company.rep1)
+    row = db.session.scalar(db.select(FeedbackReport).where(
+        FeedbackReport.person_id == company.rep1.id))
+    names = {o.name for o in obligations.values()} | {company.rep1.name, company.head.name,
+                                                       "市场部", "华东销售组"}
+    for path in ("/feedback/", f"/feedback/{row.id}"):
+        html = client.get(path).get_data(as_text=True)
+        main = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>", 1)[0])
+        for name in sorted(names, key=len, reverse=True):
+            main = main.replace(name, "")
+        assert not re.findall(r"[\u4e00-\u9fff]+", main), (path, re.findall(
+            r"[\u4e00-\u9fff]+", main))
+    assert "My reports" in client.get("/feedback/").get_data(as_text=True)
