@@ -129,3 +129,31 @@ def test_summary_page_and_api_show_the_same_fields(app, client, demo, bearer, lo
                 page_fields(page.get_data(as_text=True)), where
             seen += 1
     assert seen and hidden
+
+
+def test_spot_check_page_and_api_show_the_same_fields(app, client, demo, bearer, login):
+    """监督方式为不定期抽查: the demo's spot check shows the same fields on its page and in
+    the API for each role, and is hidden (404) from the same people."""
+    from hub.meetings.demo import create_demo_talks
+    from hub.meetings.summaries_demo import create_demo_summaries
+    from hub.meetings.summaries_models import SpotCheck
+
+    create_demo_talks(demo)
+    create_demo_summaries(demo)
+    db.session.commit()
+    check_id = db.session.scalar(select(SpotCheck.id))
+    assert check_id is not None
+    seen = hidden = 0
+    for username in ROLES:
+        person = demo[username]
+        login(client, person)
+        api = client.get(f"{API}/compliance/spot-checks/{check_id}", headers=bearer(person))
+        page = client.get(f"/talks/spot-checks/{check_id}")
+        assert api.status_code == page.status_code, username
+        if api.status_code == 404:
+            hidden += 1
+            continue
+        assert api_fields(api.get_json(), IGNORE) == page_fields(page.get_data(as_text=True))
+        seen += 1
+    assert seen == 2 and hidden == len(ROLES) - 2  # the GM and the GM office
+
