@@ -32,6 +32,7 @@ with Whoosh's own on the same index.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from itertools import accumulate, repeat
 from math import log
 
@@ -350,8 +351,9 @@ class _Block:
         everything = array(_INTS)
         everything.frombytes(raw[4 * count:])
         ends = list(accumulate((size >> 2 for size in sizes), initial=0))
+        ids = self.ids  # ascending: each wanted document's place by bisection
         return {offset + d: everything[ends[j]:ends[j + 1]]
-                for j, d in enumerate(self.ids) if d in wanted}
+                for d in wanted.intersection(ids) for j in (bisect_left(ids, d),)}
 
 
 def _global(offset: int, ids: list[int]):

@@ -8,7 +8,7 @@ from whoosh import query as wq
 from whoosh.writing import CLEAR, NO_MERGE
 
 from hub.search import matching
-from hub.search.codec import writer_options
+from hub.search.codec import HubCodec
 from hub.search.index import make_schema
 from hub.search.query import parse
 
@@ -32,7 +32,8 @@ def searcher(tmp_path_factory, request):
     rng = random.Random(11)
     folder = tmp_path_factory.mktemp("matching")
     ix = index.create_in(str(folder), make_schema())
-    options = writer_options() if request.param == "hub codec" else {}
+    # (small blocks: a posting list spans many, as at 100 000 documents)
+    options = {"codec": HubCodec(blocklimit=16)} if request.param == "hub codec" else {}
     texts = {}
     for segment in range(3):
         writer = ix.writer(**options)
