@@ -73,10 +73,11 @@ def entry(entry_id: int):
                            labels=ACTION_LABELS)
 
 
-@bp.route("/<id:entry_id>/<any(excuse, penalise, withdraw, uphold, appeal):action>",
-          methods=["POST"])
+@bp.route("/<id:entry_id>/<action>", methods=["POST"])
 def act(entry_id: int, action: str):
     found = entry_with_history(entry_id, current_user)
+    if action not in ACTIONS:
+        abort(404)
     form = step_form(action)
     problem = None
     if form.validate_on_submit():
