@@ -62,6 +62,9 @@ DEFAULTS = {
     # tell their manager after M; the daily digest e-mail goes out after this hour.
     "ANNOUNCEMENT_REMIND_DAYS": 2,
     "ANNOUNCEMENT_ESCALATE_DAYS": 5,
+    # 责任追究: working days after the manager was told before an unconfirmed announcement
+    # becomes the person's accountability entry.
+    "ACCOUNTABILITY_CONFIRM_GRACE_DAYS": 3,
     "ANNOUNCEMENT_DIGEST_HOUR": 8,
     # Satisfaction surveys: who has not answered is reminded this many days before closing.
     "SURVEY_REMIND_DAYS": 2,

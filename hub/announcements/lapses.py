@@ -21,7 +21,7 @@ from hub.org.models import User
 
 
 def announcement_lapses(session, now: datetime) -> Iterator[Lapse]:
-    grace = current_app.config.get("ACCOUNTABILITY_CONFIRM_GRACE_DAYS", 3)
+    grace = current_app.config["ACCOUNTABILITY_CONFIRM_GRACE_DAYS"]
     rows = session.execute(
         select(Announcement.id, Announcement.number, AnnouncementNudge.user_id,
                AnnouncementNudge.at)
