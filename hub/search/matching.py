@@ -248,6 +248,26 @@ class Match:
             for sub in q.subqueries:
                 self._score(sub, docs & self._matched[id(sub)], out)
 
+    def _weights_of(self, fieldname: str, text: str, docs: set[int]) -> dict:
+        """{document: weight of ``text``} for ``docs`` (others may be there too).  Few
+        documents among a long list (two common words, a phrase): each one's place found
+        by bisection in its segment's ascending ids, instead of a table of the whole
+        list."""
+        lists = self._postings(fieldname, text)
+        if len(docs) * 16 > sum(len(entry[1]) for entry in lists):
+            return self._by_document(fieldname, text, 2)
+        out: dict = {}
+        for offset, ids, weights, _v in lists:
+            count = len(ids)
+            for d in docs:
+                local = d - offset
+                if local < 0:
+                    continue
+                j = bisect_left(ids, local)
+                if j < count and ids[j] == local:
+                    out[d] = weights[j]
+        return out
+
     def _term_scores(self, fieldname: str, text: str, boost: float, docs: set[int],
                      out: dict[int, float]) -> None:
         if not self.searcher.schema[fieldname].scorable:
@@ -258,7 +278,7 @@ class Match:
         idf = (log(self.doc_count / (df + 1)) + 1) * boost
         avgfl = self.searcher.avg_field_length(fieldname) or 1
         lengths = self.lengths_for(self.searcher, fieldname)
-        weights = self._by_document(fieldname, text, 2)
+        weights = self._weights_of(fieldname, text, docs)
         k1p, k1b, k1b_avg = K1 + 1, K1 * (1 - B), K1 * B / avgfl
         for d in docs:
             w = weights.get(d)

@@ -135,3 +135,20 @@ def test_within_gives_the_matches_inside_a_set(searcher):
         whole = matching.match(s, q, _lengths).docs
         part = matching.match(s, q, _lengths, within=inside).docs
         assert whole and part == whole & inside
+
+
+def test_scores_of_a_few_documents_among_long_lists(searcher):
+    """Scoring a few documents of long posting lists looks each one up by bisection (not
+    a table of the whole list): the same scores as Whoosh's."""
+    s, _texts = searcher
+    for text in ("食堂", "报销 流程", "食堂 OR 红烧肉"):
+        q = parse(text)
+        theirs = _whoosh(s, q)
+        found = matching.match(s, q, _lengths)
+        few = set(sorted(theirs)[::max(1, len(theirs) // 4)][:4])
+        shortest = min(len(found._term_docs("content", word))
+                       for word in text.replace(" OR ", " ").split())
+        assert len(few) * 16 < shortest  # the bisection, for every word
+        ours = found.scores(few)
+        for docnum in few:
+            assert ours[docnum] == pytest.approx(theirs[docnum], rel=1e-5)
