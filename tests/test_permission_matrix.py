@@ -132,8 +132,6 @@ ROUTES = {
     "api_letters.feedback": "api-public",
     # Every signed-in employee.
     "main.index": "login",
-    "auth.logout": "login",
-    "auth.change_password": "login",
     # 责任追究: everybody sees their own entries; the 通报 is the GM office's and HR's.
     "accountability.index": "login",
     "accountability.entry": "login",
@@ -143,6 +141,8 @@ ROUTES = {
     "api_accountability.entries": "api-token",
     "api_accountability.entry": "api-token",
     "api_accountability.act": "api-token",
+    "auth.logout": "login",
+    "auth.change_password": "login",
     "auth.tokens": "login",
     "auth.revoke_token": "login",
     "notifications.index": "login",
@@ -381,6 +381,22 @@ def rectification(user) -> int:
                                  due_date=local_date(utcnow()), text="请整改").id
 
 
+def own_accountability_entry(user) -> int:
+    """An entry of the accountability register against the caller: everybody sees their
+    own."""
+    from hub.accountability.models import AccountabilityEntry
+    from hub.common.time import utcnow
+    from hub.extensions import db
+
+    entry = AccountabilityEntry(person_id=user.id, department_id=user.department_id,
+                                kind="talk_missed", source_kind="talk_obligation",
+                                source_ref=f"matrix:{utcnow().isoformat()}", since=utcnow(),
+                                opened_at=utcnow(), status="open")
+    db.session.add(entry)
+    db.session.flush()
+    return entry.id
+
+
 def company_announcement(user, uploads=()):
     """An announcement to the whole company from the GM, to be confirmed: everybody may
     read it, the GM office may edit it and see who confirmed.  Scheduled, then moved to the
@@ -410,22 +426,6 @@ def own_meeting(user) -> int:
     """A 协作岗位 meeting the caller proposed (anybody may invite to one)."""
     from hub.meetings.services import propose_meeting
     from hub.org.services import find_user
-def own_accountability_entry(user) -> int:
-    """An entry of the accountability register against the caller: everybody sees their
-    own."""
-    from hub.accountability.models import AccountabilityEntry
-    from hub.common.time import utcnow
-    from hub.extensions import db
-
-    entry = AccountabilityEntry(person_id=user.id, department_id=user.department_id,
-                                kind="talk_missed", source_kind="talk_obligation",
-                                source_ref=f"matrix:{utcnow().isoformat()}", since=utcnow(),
-                                opened_at=utcnow(), status="open")
-    db.session.add(entry)
-    db.session.flush()
-    return entry.id
-
-
     from tests.meetings.test_meetings import window_start
 
     other = find_user("gm" if user.username != "gm" else "gmo")
@@ -445,6 +445,31 @@ def own_talk(user) -> int:
     return log_talk(user, kind="cross_team", with_user_ids=[other.id],
                     held_at=utcnow() - timedelta(hours=1), duration_minutes=20,
                     topics="权限矩阵", private_note="备注").id
+
+
+def department_summary(user) -> int:
+    """A department's monthly talk summary (the GM office and the heads above it see it)."""
+    from sqlalchemy import select
+
+    from hub.common.months import Month
+    from hub.extensions import db
+    from hub.meetings.summaries import open_month
+    from hub.meetings.summaries_models import DepartmentSummary
+
+    open_month(Month(2025, 1))
+    return db.session.scalar(select(DepartmentSummary.id).order_by(DepartmentSummary.id))
+
+
+def spot_check(user) -> int:
+    """A spot check of talk logs by the GM office (seen by the GM office only)."""
+    from hub.extensions import db
+    from hub.meetings.summaries_models import SpotCheck
+    from hub.org.services import find_user
+
+    check = SpotCheck(month="2025-01", checker_id=find_user("gmo").id, requested=3)
+    db.session.add(check)
+    db.session.flush()
+    return check.id
 
 
 def feedback_obligation(user, **values):
@@ -488,31 +513,6 @@ def factories_today():
     return company_today()
 
 
-def department_summary(user) -> int:
-    """A department's monthly talk summary (the GM office and the heads above it see it)."""
-    from sqlalchemy import select
-
-    from hub.common.months import Month
-    from hub.extensions import db
-    from hub.meetings.summaries import open_month
-    from hub.meetings.summaries_models import DepartmentSummary
-
-    open_month(Month(2025, 1))
-    return db.session.scalar(select(DepartmentSummary.id).order_by(DepartmentSummary.id))
-
-
-def spot_check(user) -> int:
-    """A spot check of talk logs by the GM office (seen by the GM office only)."""
-    from hub.extensions import db
-    from hub.meetings.summaries_models import SpotCheck
-    from hub.org.services import find_user
-
-    check = SpotCheck(month="2025-01", checker_id=find_user("gmo").id, requested=3)
-    db.session.add(check)
-    db.session.flush()
-    return check.id
-
-
 #: How to fill a URL argument, by its name, for the caller.
 ARGUMENTS = {
     "filename": lambda user: "css/hub.css",
@@ -522,13 +522,14 @@ ARGUMENTS = {
     "letter_id": lambda user: own_letter(user).id,
     "report_id": own_report,
     "rectification_id": rectification,
+    "entry_id": own_accountability_entry,
     "announcement_id": lambda user: company_announcement(user).id,
     "meeting_id": own_meeting,
     "talk_id": own_talk,
-    "summary_id": department_summary,
-    "check_id": spot_check,
     "feedback_id": own_feedback_report,
     "obligation_id": lambda user: feedback_obligation(user).id,
+    "summary_id": department_summary,
+    "check_id": spot_check,
     "survey_id": lambda user: company_survey().id,
 }
 
@@ -622,7 +623,6 @@ def check_reads(app, client, caller: str, user, api_headers=None) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint not in ROUTES:
                 continue
-    "entry_id": own_accountability_entry,
             expected = RULES[ROUTES[rule.endpoint]].expected(caller)
             url = url_to_read(rule, user)
             got = request(client, "GET", url, api_headers if is_api(rule) else None)
