@@ -154,9 +154,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp, url_prefix="/talks")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(dashboard_bp)
-    app.register_blueprint(surveys_bp, url_prefix="/surveys")
     app.register_blueprint(accountability_bp, url_prefix="/accountability")
     app.register_blueprint(feedback_bp, url_prefix="/feedback")
+    app.register_blueprint(surveys_bp, url_prefix="/surveys")
     register_api(app)
 
 

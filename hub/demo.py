@@ -176,9 +176,9 @@ def demo_steps() -> list[DemoStep]:
         create_demo_feedback,
         store_demo_summaries,
         create_demo_summaries,
+        create_demo_accountability,
         spread_demo_notifications,
         rebuild_search_index,
-        create_demo_accountability,
     ]
 
 

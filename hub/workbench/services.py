@@ -25,6 +25,7 @@ from flask import g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, literal_column, select, union_all
 
+from hub.accountability.access import todo_for as accountability_todo
 from hub.announcements.access import todo_for as announcement_todo
 from hub.common.months import Month
 from hub.common.time import utcnow
@@ -38,7 +39,6 @@ from hub.meetings.access import todo_for as meeting_todo
 from hub.org.models import User
 from hub.suggestions.access import handled_terms
 from hub.suggestions.access import todo_for as report_todo
-from hub.accountability.access import todo_for as accountability_todo
 from hub.surveys.access import todo_for as survey_todo
 
 #: Every kind of task, in the order the page lists its counts: label, and the page where
@@ -196,6 +196,7 @@ def stored_todo(user: User, now: datetime | None = None, *,
     selects += feedback_todo(user, now)
     selects += survey_todo(user, now)
     selects += summaries_todo(user)
+    selects += accountability_todo(user)
     if announcements:
         selects += announcement_todo(user, now)
     return union_all(*selects) if selects else None
@@ -275,4 +276,3 @@ def workbench_of(user: User, now: datetime | None = None) -> Workbench:
     items += owed_talks(user, given_now)
     items.sort(key=_sort_key)
     return Workbench(items)
-    selects += accountability_todo(user)
