@@ -34,6 +34,7 @@ from hub.suggestions.models import (  # noqa: F401
     ReportEvent,
     ReportExclusion,
     ReportNamedPerson,
+    UrgencyTimer,
 )
 from hub.meetings.obligation_models import (  # noqa: F401
     Appeal,

@@ -58,7 +58,7 @@ def _fill_the_rest(people: dict) -> str:
     from hub.mailbox.services import file_letter
     from hub.meetings.obligation_models import MonthlySummary, MonthlySummaryRow
     from hub.notifications.models import OutboxMail
-    from hub.suggestions.models import ReportExclusion
+    from hub.suggestions.models import ReportExclusion, UrgencyTimer
     from hub.suggestions.services import file_report, set_route, unit_by_code
 
     sales1, hr1 = people["sales1"], people["hr1"]
@@ -82,6 +82,7 @@ def _fill_the_rest(people: dict) -> str:
         AnnouncementDigest(user_id=hr1.id, sent_up_to=datetime(2026, 11, 30, 0, 0, 0, 123456)),
         ReportExclusion(report_id=report.id, user_id=hr1.id, excluded_by_id=people["hr_head"].id,
                         reason="利益相关", at=utcnow()),
+        UrgencyTimer(kind="complaint", urgency="urgent", rule="minutes", amount=20),
     ])
     summary = MonthlySummary(month="2025-01")  # before the demo's own summaries
     summary.rows.append(MonthlySummaryRow(department_id=sales1.department_id, owed=3, held=2,
