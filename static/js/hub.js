@@ -34,4 +34,16 @@
       if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
+  // 更多 in the header closes on a click elsewhere or Escape (it opens and closes by itself).
+  document.querySelectorAll("[data-testid=nav-more]").forEach(function (more) {
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) { more.open = false; }
+    });
+    more.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) {
+        more.open = false;
+        more.querySelector("summary").focus();
+      }
+    });
+  });
 })();

@@ -63,10 +63,12 @@ def test_desktop_header_keeps_its_two_rows_and_the_search_placeholder(company_co
             page.goto(path)
             assert _header_height(page) <= DESKTOP_HEADER_MAX, (language, path)
             assert not _scrolls_sideways(page), (language, path)
-            links = page.locator("nav .navbar-nav .nav-link")
+            # the header's own row: its links and 更多 (whose list drops down when opened)
+            row = "nav .navbar-nav > li > .nav-link, nav .navbar-nav > li > details > summary"
+            links = page.locator(row)
             tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
             assert len(tops) == 1, f"{language} {path}: the links wrap onto {len(tops)} rows"
-            assert set(_line_count(page, "nav .navbar-nav .nav-link")) == {1}
+            assert set(_line_count(page, row)) == {1}
             search = page.locator("#header-q")
             assert search.evaluate("el => el.scrollWidth <= el.clientWidth"), \
                 "the search box's placeholder is cut"
