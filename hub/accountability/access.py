@@ -185,6 +185,16 @@ def numbers_seen(user: User, entries: Iterable[AccountabilityEntry]) -> set[int]
     return shown
 
 
+def _period_label(key: str | None) -> str:
+    """A feedback report's period in words (2026-W49 → 2026年第49周（11-30–12-06）)."""
+    from hub.feedback.periods import Period
+
+    try:
+        return Period.parse(key).label
+    except ValueError:
+        return key or ""
+
+
 def describe(entry: AccountabilityEntry, number_shown: bool) -> str:
     """The item the entry concerns, in words this viewer may read."""
     detail = entry.detail or {}
@@ -192,6 +202,9 @@ def describe(entry: AccountabilityEntry, number_shown: bool) -> str:
         return _("与%(junior)s的%(kind)s（%(start)s 至 %(end)s）", junior=detail.get("junior", ""),
                  kind=TALK_KIND_LABELS.get(detail.get("talk_kind"), detail.get("talk_kind")),
                  start=detail.get("window_start", ""), end=detail.get("window_end", ""))
+    if entry.source_kind == "feedback" and detail.get("name"):
+        return _("%(name)s · %(period)s（应于 %(due)s 前报送）", name=detail["name"],
+                 period=_period_label(detail.get("period")), due=detail.get("due_on", ""))
     label = str(SOURCE_LABELS.get(entry.source_kind, entry.source_kind))
     if number_shown:
         return f"{label} {entry.number}"

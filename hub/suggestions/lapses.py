@@ -22,12 +22,13 @@ from hub.suggestions.models import Rectification, Report
 def report_lapses(session, now: datetime) -> Iterator[Lapse]:
     rows = session.execute(
         select(Report.id, Report.number, Report.handler_id, Report.status, Report.ack_due_at,
-               Report.feedback_due_at, Report.handle_due_at)
+               Report.feedback_due_at, Report.handle_due_at, Report.handle_met_at)
         .where(overdue_clause(now), Report.handler_id.is_not(None)))
-    for report_id, number, handler_id, status, ack, feedback, handle in rows:
+    for report_id, number, handler_id, status, ack, feedback, handle, handle_met in rows:
+        # the urgency's time is met by the first reply or step that answers it (timers.py)
         passed = [due for due, applies in ((ack, status == "submitted"),
                                            (feedback, status in OPEN),
-                                           (handle, status in OPEN))
+                                           (handle, status in OPEN and handle_met is None))
                   if applies and due is not None and due < now]
         if passed:
             yield Lapse(handler_id, "report_overdue", "report", report_id, number, min(passed))

@@ -127,3 +127,32 @@ def test_an_announcement_unconfirmed_after_escalation_is_the_persons(demo):
                   if u.department_id == department("生产部").id}
     assert {e.person.username for e in found} == production - {"prod2"}
     assert all(e.number == notice.number for e in found)
+
+
+
+def test_a_customer_complaint_answered_within_its_minutes_is_late_only_from_its_feedback(demo):
+    """Seed, 客户服务规程 2.5 "急(15分钟内到场或处理)": the first reply within the 15 minutes
+    meets the timer, so the register opens nothing at the timer's end; a lapse later (the
+    feedback due) counts from that deadline, not from the met timer.  The same complaint
+    left unanswered is the handler's lapse from the timer's end."""
+    from tests.suggestions.test_timers import FRIDAY, at, filed
+
+    answered = filed(demo, "customer", "cs1")
+    reports.assign(answered, demo["cs_head"], demo["cs1"], at=at(FRIDAY, 15, 12))
+    reports.set_urgency(answered, demo["cs1"], "high", at=at(FRIDAY, 15, 20))
+    reports.reply(answered, demo["cs1"], "维修人员已出发。", at=at(FRIDAY, 15, 30))
+    silent = filed(demo, "customer", "cs1")
+    reports.assign(silent, demo["cs_head"], demo["cs1"], at=at(FRIDAY, 15, 12))
+    reports.set_urgency(silent, demo["cs1"], "high", at=at(FRIDAY, 15, 20))
+    db.session.commit()
+    assert answered.handle_met_at is not None and silent.handle_met_at is None
+
+    run_twice(at(FRIDAY, 15, 40))
+    assert entries("report_overdue", source_id=answered.id) == []
+    [entry] = entries("report_overdue", source_id=silent.id)
+    assert entry.person.username == "cs1" and entry.since == at(FRIDAY, 15, 35)
+
+    assert answered.feedback_due_at > at(FRIDAY, 15, 35)
+    run_twice(answered.feedback_due_at + timedelta(hours=1))
+    [late] = entries("report_overdue", source_id=answered.id)
+    assert late.since == answered.feedback_due_at

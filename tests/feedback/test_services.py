@@ -181,3 +181,10 @@ def test_the_register_opens_an_entry_for_a_missed_report(company, obligations):
     assert {e.source_id for e in entries} == missed and len(entries) == len(missed)
     assert {e.kind for e in entries} == {"feedback_overdue"}
     assert {e.person_id for e in entries} >= {company.rep1.id, company.rep2.id}
+    # the register names the report, its period and its due day, not just "a feedback report"
+    from hub.accountability.access import describe
+    entry = next(e for e in entries if e.person_id == company.rep1.id)
+    row = db.session.get(FeedbackReport, entry.source_id)
+    words = describe(entry, number_shown=False)
+    assert row.obligation.name in words and Period.parse(row.period).label in words
+    assert row.due_on.isoformat() in words
