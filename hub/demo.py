@@ -98,15 +98,25 @@ def wipe_data() -> None:
 
 
 def create_demo_organisation() -> None:
+    """The demo organisation of SPEC: departments, people with their roles and reporting
+    lines, handling units.  Built in memory and written in a few flushes (the data is fixed,
+    so the services' checks — unknown roles, reporting loops — have nothing to catch), which
+    keeps the many tests that start from it quick."""
     from hub.auth.services import hash_password
-    from hub.org.models import Department, HandlingUnit, UnitMembership, User
-    from hub.org.services import set_manager, set_roles
+    from hub.common.time import utcnow
+    from hub.org.models import (
+        Department,
+        HandlingUnit,
+        ReportingLine,
+        UnitMembership,
+        User,
+        UserRole,
+    )
 
     depts: dict[str, Department] = {}
     for order, (key, name, parent) in enumerate(DEPARTMENTS):
         depts[key] = Department(name=name, parent=depts.get(parent), sort_order=order)
         db.session.add(depts[key])
-    db.session.flush()
 
     # One hash for every demo account: the password is public anyway, and 30+ argon2
     # hashes would make every (re)creation of the demo slow for nothing.
@@ -116,15 +126,19 @@ def create_demo_organisation() -> None:
         user = User(username=username, employee_no=f"E{number:04d}", name=name, title=title,
                     email=f"{username}@demo.example.com", department=depts[dept],
                     password_hash=password_hash)
+        user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
         db.session.add(user)
         users[username] = user
-        db.session.flush()
-        set_roles(user, roles)
         if heads:
             depts[dept].head = user
-    for username, *_rest in PEOPLE:
-        manager = dict((p[0], p[4]) for p in PEOPLE)[username]
-        set_manager(users[username], users[manager] if manager else None)
+    db.session.flush()
+
+    now = utcnow()
+    for username, _name, _title, _dept, manager, *_rest in PEOPLE:
+        if manager:
+            users[username].manager = users[manager]
+            db.session.add(ReportingLine(user_id=users[username].id,
+                                         manager_id=users[manager].id, valid_from=now))
     for code, name, dept, head, members in UNITS:
         unit = HandlingUnit(code=code, name=name, department=depts[dept])
         unit.memberships = [UnitMembership(user=users[head], is_head=True)] + [
