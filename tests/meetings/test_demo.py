@@ -13,6 +13,23 @@ from hub.meetings import cadence
 from hub.meetings.models import ActionItem, Meeting, TalkLog, TalkParticipant
 
 
+def make_demo_talks() -> None:
+    """The demo's organisation, backdated reporting lines, talks and talk obligations: the
+    part of the demo company the talk tests read, committed."""
+    from hub.demo import _organisation
+    from hub.meetings.demo import create_demo_talks
+    from hub.meetings.obligation_demo import (
+        backdate_demo_reporting_lines,
+        create_demo_obligations,
+    )
+
+    people: dict = {}
+    for step in (_organisation, backdate_demo_reporting_lines, create_demo_talks,
+                 create_demo_obligations):
+        step(people)
+    db.session.commit()
+
+
 def test_demo_talks(app):
     from hub.demo import _organisation
     from hub.meetings.demo import _month, create_demo_talks
@@ -54,21 +71,11 @@ def test_demo_talks(app):
 def test_demo_compliance_is_mostly_kept(app):
     """Most managers log most routine talks; a deliberate minority is overdue (研发部's head,
     the 华东销售组 story), and future windows stay pending."""
-    from hub.demo import _organisation
     from hub.common.months import Month
     from hub.meetings import obligations as ob
-    from hub.meetings.demo import create_demo_talks
-    from hub.meetings.obligation_demo import (
-        backdate_demo_reporting_lines,
-        create_demo_obligations,
-    )
     from hub.org.services import find_user
 
-    people: dict = {}
-    for step in (_organisation, backdate_demo_reporting_lines, create_demo_talks,
-                 create_demo_obligations):
-        step(people)
-    db.session.commit()
+    make_demo_talks()
     month = Month.of(utcnow())
     rows = {r.manager.username: r for r in ob.compliance(find_user("gmo"), month.previous)}
     owed = sum(r.month.owed for r in rows.values())

@@ -241,22 +241,12 @@ def test_the_demo_shows_an_early_talk_a_makeup_and_a_probation_talk(app):
     """“在员工试工期满转正时，要通过面谈” and “月中（每月13—16日）、月末（每月最后3天）各沟通一次”:
     the demo company has a talk held early, a make-up meeting for a missed window and a
     转正面谈 opened by itself from a probation end date."""
-    from hub.demo import _organisation
-    from hub.meetings.demo import create_demo_talks
     from hub.meetings.models import Meeting
-    from hub.meetings.obligation_demo import (
-        EARLY_PAIR,
-        MAKEUP_PAIR,
-        backdate_demo_reporting_lines,
-        create_demo_obligations,
-    )
+    from hub.meetings.obligation_demo import EARLY_PAIR, MAKEUP_PAIR
     from hub.org.services import find_user
+    from tests.meetings.test_demo import make_demo_talks
 
-    people: dict = {}
-    for step in (_organisation, backdate_demo_reporting_lines, create_demo_talks,
-                 create_demo_obligations):
-        step(people)
-    db.session.commit()
+    make_demo_talks()
     month = Month.of(utcnow()).previous
     senior, junior = (find_user(u) for u in EARLY_PAIR)
     early = [i for i in ob.due_for(junior, month) if i.kind == "one_on_one"
